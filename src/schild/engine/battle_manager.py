@@ -1,0 +1,76 @@
+"""Battle manager: threat evaluation and weapon-target assignment at each decision epoch.
+
+At an epoch the engine lists every feasible (threat, fire unit) engagement with its score,
+``value * P(kill) - cost_weight * cost``. An assigner picks at most one engagement per threat and at most
+``capacity[f]`` per fire unit, maximising the summed score:
+
+* ``greedy_assign`` (numba): maximum-marginal-return greedy, the real-time default;
+* ``exact_assign`` (Python, called from the engine through numba's object mode): the optimal assignment,
+  solved exactly as a rectangular assignment problem (each unit's free engagements are columns).
+
+Both read the same arrays, so one can replace the other without touching the engine.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+ASSIGN_GREEDY = 0
+ASSIGN_EXACT = 1
+
+
+@nb.njit(cache=True)
+def greedy_assign(cand_thr, cand_fu, cand_score, n_cand, capacity, thr_taken, chosen):
+    """Take candidates in descending score while threat and fire unit are free; returns the count."""
+    order = np.argsort(-cand_score[:n_cand], kind="mergesort")
+    n_chosen = 0
+    for q in range(n_cand):
+        c = order[q]
+        j = cand_thr[c]
+        f = cand_fu[c]
+        if thr_taken[j] or capacity[f] <= 0:
+            continue
+        thr_taken[j] = True
+        capacity[f] -= 1
+        chosen[n_chosen] = c
+        n_chosen += 1
+    return n_chosen
+
+
+def exact_assign(cand_thr: np.ndarray, cand_fu: np.ndarray, cand_score: np.ndarray,
+                 capacity: np.ndarray) -> np.ndarray:
+    """Optimal choice of candidates (indices) under one-per-threat and per-unit capacities."""
+    n = len(cand_thr)
+    if n == 0:
+        return np.zeros(0, np.int64)
+    threats, t_idx = np.unique(cand_thr, return_inverse=True)
+    units, u_idx = np.unique(cand_fu, return_inverse=True)
+    cap = np.minimum(capacity[units], len(threats)).astype(np.int64)
+    col_start = np.concatenate(([0], np.cumsum(cap)))
+    n_cols = int(col_start[-1])
+    if n_cols == 0:
+        return np.zeros(0, np.int64)
+    # Benefit matrix threats x unit-slots; infeasible pairs get a large negative benefit.
+    benefit = np.full((len(threats), n_cols), -1e12)
+    best_cand = np.full((len(threats), len(units)), -1, np.int64)
+    best_score = np.full((len(threats), len(units)), -np.inf)
+    for c in range(n):
+        ti, ui = t_idx[c], u_idx[c]
+        if cand_score[c] > best_score[ti, ui]:
+            best_score[ti, ui] = cand_score[c]
+            best_cand[ti, ui] = c
+    for ui in range(len(units)):
+        s0, s1 = col_start[ui], col_start[ui + 1]
+        if s1 > s0:
+            col = np.where(best_cand[:, ui] >= 0, best_score[:, ui], -1e12)
+            benefit[:, s0:s1] = col[:, None]
+    rows, cols = linear_sum_assignment(benefit, maximize=True)
+    slot_unit = np.repeat(np.arange(len(units)), cap)
+    chosen = []
+    for r, c in zip(rows, cols):
+        if benefit[r, c] <= -1e11:
+            continue
+        chosen.append(best_cand[r, slot_unit[c]])
+    return np.array(sorted(chosen), np.int64)

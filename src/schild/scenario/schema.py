@@ -1,0 +1,188 @@
+"""The scenario file, version 1: what is defended, by what, against which raid, under which doctrine."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .catalog_models import THREAT_CLASSES, ThreatClass
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Point(_Model):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class Asset(_Model):
+    """Something defended: a city, a power plant, an airbase."""
+
+    id: str
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    value: float = Field(default=1.0, ge=0, description="Relative value used by threat evaluation.")
+    kind: str | None = None
+
+
+class Site(_Model):
+    """A sensor or a fire unit placed on the map."""
+
+    id: str
+    type: str
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    alt_m: float = Field(default=0.0, ge=-500, le=9000, description="Ground altitude above sea level.")
+
+
+class Sensor(Site):
+    mast_height_m: float | None = Field(default=None, ge=0, description="Overrides the type's mast.")
+
+
+class FireUnit(Site):
+    rounds: int | None = Field(default=None, ge=0, description="Rounds loaded at start (default: full).")
+    reserve_rounds: int | None = Field(default=None, ge=0, description="Overrides the type's reserve.")
+
+
+class Raid(_Model):
+    """A group of threats of one type launched from one place at one asset."""
+
+    id: str | None = None
+    threat: str
+    count: int = Field(ge=0)
+    origin: Point = Field(alias="from")
+    target: str
+    launch_window_s: tuple[float, float] = (0.0, 0.0)
+    launch_pattern: Literal["random", "even"] = Field(
+        default="random", description="Launch times uniform at random in the window, or evenly spaced.")
+
+    @field_validator("launch_window_s")
+    @classmethod
+    def _window(cls, v: tuple[float, float]) -> tuple[float, float]:
+        if v[0] < 0 or v[1] < v[0]:
+            raise ValueError(f"launch_window_s must be [start, end] with 0 <= start <= end, got {list(v)}")
+        return v
+
+
+class ClassDoctrine(_Model):
+    """How one threat class is engaged."""
+
+    salvo: int = Field(default=1, ge=1, le=8, description="Interceptors fired per engagement.")
+    max_engagements: int = Field(default=1, ge=1, le=8, description="Shoot-look-shoot: engagements per threat.")
+    look_time_s: float = Field(default=2.0, ge=0, description="Kill assessment time after an intercept.")
+    engage: bool = Field(default=True, description="False: never engage this class.")
+    max_round_cost_usd: float | None = Field(
+        default=None, ge=0, description="Never spend a round dearer than this on this class.")
+    hold_for_cheaper: bool | None = Field(
+        default=None,
+        description="Wait for a cheaper layer still ahead on the threat's path (default: on for drones and decoys).")
+    cost_weight_per_usd: float | None = Field(
+        default=None, ge=0,
+        description="Asset-value units one USD of interceptors is worth giving up (default: 1e-6 for drones and "
+                    "decoys, 1e-8 for missiles). An engagement is made only if value saved exceeds weighted cost.")
+
+    def resolved_hold(self, cls_name: str) -> bool:
+        return self.hold_for_cheaper if self.hold_for_cheaper is not None else cls_name in ("drone", "decoy")
+
+    def resolved_cost_weight(self, cls_name: str) -> float:
+        if self.cost_weight_per_usd is not None:
+            return self.cost_weight_per_usd
+        return 1e-6 if cls_name in ("drone", "decoy") else 1e-8
+
+
+class Doctrine(_Model):
+    """Doctrine per threat class plus decoy discrimination."""
+
+    drone: ClassDoctrine = Field(default_factory=ClassDoctrine)
+    decoy: ClassDoctrine = Field(default_factory=ClassDoctrine)
+    cruise: ClassDoctrine = Field(default_factory=ClassDoctrine)
+    ballistic: ClassDoctrine = Field(default_factory=lambda: ClassDoctrine(salvo=2))
+    aeroballistic: ClassDoctrine = Field(default_factory=lambda: ClassDoctrine(salvo=2))
+    decoy_discrimination: float = Field(
+        default=0.0, ge=0, le=1, description="Probability the battle manager recognises a decoy and holds fire.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _decoy_follows_drone(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "drone" in data and "decoy" not in data:
+            data = dict(data)
+            data["decoy"] = data["drone"]
+        return data
+
+    def for_class(self, cls_name: str) -> ClassDoctrine:
+        return getattr(self, cls_name)
+
+
+class EWZone(_Model):
+    """Electronic warfare: jamming or spoofing that makes drones and decoys lose their way."""
+
+    id: str | None = None
+    center: Point | None = Field(
+        default=None, description="Centre of the zone; default: around every defended asset.")
+    radius_km: float = Field(default=30.0, gt=0)
+    defeat_probability: dict[ThreatClass, float] = Field(default_factory=dict)
+
+    @field_validator("defeat_probability")
+    @classmethod
+    def _probabilities(cls, v: dict[str, float]) -> dict[str, float]:
+        for k, p in v.items():
+            if not 0.0 <= p <= 1.0:
+                raise ValueError(f"defeat_probability for {k} must be in [0, 1], got {p}")
+        return v
+
+
+class ElectronicWarfare(_Model):
+    zones: list[EWZone] = Field(default_factory=list)
+
+
+class BattleManager(_Model):
+    assignment: Literal["heuristic", "exact"] = "heuristic"
+    time_budget_ms: float = Field(default=50.0, gt=0, description="Solver time per decision epoch (exact).")
+    decision_interval_s: float = Field(default=2.0, gt=0, le=60, description="Time between decision epochs.")
+
+
+class Simulation(_Model):
+    max_time_s: float | None = Field(default=None, gt=0, description="End of the raid; default: last impact.")
+
+
+class Scenario(_Model):
+    """A whole scenario file (schema_version 1)."""
+
+    schema_version: Literal[1]
+    name: str
+    description: str | None = None
+    catalog: dict[str, dict[str, dict[str, Any]]] = Field(default_factory=dict)
+    assets: list[Asset] = Field(min_length=1)
+    sensors: list[Sensor] = Field(default_factory=list)
+    fire_units: list[FireUnit] = Field(default_factory=list)
+    raids: list[Raid] = Field(min_length=1)
+    doctrine: Doctrine = Field(default_factory=Doctrine)
+    electronic_warfare: ElectronicWarfare | None = None
+    battle_manager: BattleManager = Field(default_factory=BattleManager)
+    simulation: Simulation = Field(default_factory=Simulation)
+
+    @field_validator("catalog")
+    @classmethod
+    def _catalog_sections(cls, v: dict[str, Any]) -> dict[str, Any]:
+        allowed = ("threats", "interceptors", "sensors", "effectors")
+        for key in v:
+            if key not in allowed:
+                raise ValueError(f"unknown catalog section {key!r}; allowed: {', '.join(allowed)}")
+        return v
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "Scenario":
+        for label, items in (("assets", self.assets), ("sensors", self.sensors), ("fire_units", self.fire_units)):
+            seen: set[str] = set()
+            for it in items:
+                if it.id in seen:
+                    raise ValueError(f"duplicate id {it.id!r} in {label}")
+                seen.add(it.id)
+        return self
+
+
+__all__ = ["Scenario", "Raid", "Asset", "Sensor", "FireUnit", "Doctrine", "ClassDoctrine", "EWZone",
+           "ElectronicWarfare", "BattleManager", "THREAT_CLASSES"]

@@ -1,0 +1,207 @@
+"""Monte Carlo driver: seeds, chunks of replications, threads, events files.
+
+Replication ``i`` always draws its random numbers from child ``i`` of ``SeedSequence(seed)``, so results
+are identical for any number of workers and any chunking.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numba
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import __version__
+from .compile import World, compile_world
+from .engine.battle_manager import ASSIGN_EXACT, ASSIGN_GREEDY
+from .engine.kernel import run_chunk, run_one
+from .errors import InputError
+from .results import EVENT_KINDS, RunArrays, SimulationResult
+from .scenario.catalog_models import THREAT_CLASSES
+from .scenario.loading import ScenarioSpec, read_scenario
+
+NC = len(THREAT_CLASSES)
+
+
+@dataclass
+class DefenceState:
+    """Rounds at each fire unit (per run, or one row broadcast to all runs); carried between raids."""
+
+    ready: np.ndarray
+    reserve: np.ndarray
+
+    @classmethod
+    def full(cls, world: World) -> "DefenceState":
+        return cls(world.fu_start_ready.copy(), world.fu_reserve.copy())
+
+
+def load_scenario(path: str | Path) -> World:
+    """Read, validate and compile a scenario file."""
+    return compile_world(read_scenario(path))
+
+
+def _as_world(world: World | ScenarioSpec | str | Path) -> World:
+    if isinstance(world, World):
+        return world
+    if isinstance(world, ScenarioSpec):
+        return compile_world(world)
+    return load_scenario(world)
+
+
+def _uniforms(world: World, seeds: list[np.random.SeedSequence]) -> np.ndarray:
+    n, k = world.n_threats, world.n_uniforms
+    out = np.empty((len(seeds), n, k))
+    for i, s in enumerate(seeds):
+        out[i] = np.random.Generator(np.random.PCG64(s)).random((n, k))
+    return out
+
+
+def _event_capacity(world: World) -> int:
+    a = world.arrays
+    return int(world.n_threats * (4 + 2 * int(a.cls_max_eng.max()))) + 1
+
+
+def _broadcast_state(x: np.ndarray, runs: int, F: int) -> np.ndarray:
+    x = np.asarray(x, dtype=np.int64)
+    if x.ndim == 1:
+        x = np.broadcast_to(x, (runs, F))
+    if x.shape != (runs, F):
+        raise ValueError(f"state must have shape ({F},) or ({runs}, {F}), got {x.shape}")
+    return np.ascontiguousarray(x)
+
+
+def _events_frame(world: World, run0: int, ev: dict[str, np.ndarray], n_ev: np.ndarray) -> pd.DataFrame:
+    a = world.arrays
+    runs_idx = np.concatenate([np.full(n, run0 + i, np.int64) for i, n in enumerate(n_ev[:, 0])])
+    take = lambda arr: np.concatenate([arr[i, :n] for i, n in enumerate(n_ev[:, 0])])  # noqa: E731
+    t, kind, thr, fu, sensor, rng = (take(ev[k]) for k in ("time", "kind", "thr", "fu", "sensor", "range"))
+    order = np.lexsort((thr, kind, t, runs_idx))
+    runs_idx, t, kind, thr, fu, sensor, rng = (x[order] for x in (runs_idx, t, kind, thr, fu, sensor, rng))
+    fu_ids = np.array(world.fire_unit_ids + [None], dtype=object)
+    sensor_ids = np.array(world.sensor_ids + [None], dtype=object)
+    icpt_names = np.array(world.interceptors + [None], dtype=object)
+    fu_icpt = np.append(a.fu_interceptor, len(world.interceptors))
+    cls_names = np.array(THREAT_CLASSES, dtype=object)
+    return pd.DataFrame({
+        "run": runs_idx,
+        "time_s": t,
+        "kind": pd.Categorical.from_codes(kind, categories=list(EVENT_KINDS)),
+        "threat_id": thr,
+        "threat_type": np.array(world.threat_types, dtype=object)[a.thr_type[thr]],
+        "threat_class": cls_names[a.thr_class[thr]],
+        "fire_unit_id": fu_ids[fu],
+        "sensor_id": sensor_ids[sensor],
+        "interceptor": icpt_names[fu_icpt[fu]],
+        "range_km": rng.astype(float),
+        "asset_id": np.array(world.asset_ids, dtype=object)[a.thr_asset[thr]],
+    })
+
+
+def simulate(world: World | ScenarioSpec | str | Path, runs: int = 100, seed: int = 0, *,
+             workers: int | None = None, record_events: bool = False, events_path: str | Path | None = None,
+             state: DefenceState | None = None, assignment: str | None = None, chunk_size: int = 64,
+             progress: Callable[[int, int], None] | None = None) -> SimulationResult:
+    """Run ``runs`` replications of a raid and return per-run arrays with summaries.
+
+    ``state`` starts the fire units with given rounds (campaigns carry it from night to night);
+    ``assignment`` overrides the scenario's battle_manager.assignment ("heuristic" or "exact").
+    """
+    world = _as_world(world)
+    if runs < 1:
+        raise InputError(f"runs must be at least 1, got {runs}", field="runs")
+    if seed < 0:
+        raise InputError(f"seed must be a non-negative integer, got {seed}", field="seed")
+    mode_name = assignment or world.spec.scenario.battle_manager.assignment
+    if mode_name not in ("heuristic", "exact"):
+        raise InputError(f"assignment must be 'heuristic' or 'exact', got {mode_name!r}", field="assignment")
+    mode = ASSIGN_EXACT if mode_name == "exact" else ASSIGN_GREEDY
+    workers = workers or min(os.cpu_count() or 1, numba.config.NUMBA_NUM_THREADS)
+    numba.set_num_threads(max(1, min(workers, numba.config.NUMBA_NUM_THREADS)))
+
+    W = world.arrays
+    F, A, I = len(world.fire_unit_ids), len(world.asset_ids), len(world.interceptors)
+    state = state or DefenceState.full(world)
+    ready_all = _broadcast_state(state.ready, runs, F)
+    reserve_all = _broadcast_state(state.reserve, runs, F)
+    capacity = world.fu_capacity.astype(np.int64)
+    children = np.random.SeedSequence(seed).spawn(runs)
+    want_events = record_events or events_path is not None
+    ev_cap = _event_capacity(world) if want_events else 1
+    writer = None
+    tmp_events = None
+    frames: list[pd.DataFrame] = []
+    parts: list[RunArrays] = []
+    try:
+        for start in range(0, runs, chunk_size):
+            stop = min(runs, start + chunk_size)
+            n = stop - start
+            U = _uniforms(world, children[start:stop])
+            ev = {"time": np.zeros((n, ev_cap)), "kind": np.zeros((n, ev_cap), np.int64),
+                  "thr": np.zeros((n, ev_cap), np.int64), "fu": np.zeros((n, ev_cap), np.int64),
+                  "sensor": np.zeros((n, ev_cap), np.int64), "range": np.zeros((n, ev_cap))}
+            n_ev = np.zeros((n, 1), np.int64)
+            out = RunArrays(
+                launched=np.zeros((n, NC), np.int64), killed=np.zeros((n, NC), np.int64),
+                ew_defeated=np.zeros((n, NC), np.int64), leaked=np.zeros((n, NC), np.int64),
+                leaked_per_asset=np.zeros((n, A), np.int64), shots_per_interceptor=np.zeros((n, I), np.int64),
+                shots_per_fire_unit=np.zeros((n, F), np.int64), kills_per_fire_unit=np.zeros((n, F), np.int64),
+                ready_left=np.zeros((n, F), np.int64), reserve_left=np.zeros((n, F), np.int64),
+                end_time_s=np.zeros((n, 1)))
+            args = (ready_all[start:stop], reserve_all[start:stop])
+            outs = (out.launched, out.killed, out.ew_defeated, out.leaked, out.leaked_per_asset,
+                    out.shots_per_interceptor, out.shots_per_fire_unit, out.kills_per_fire_unit,
+                    out.ready_left, out.reserve_left, out.end_time_s)
+            evs = (ev["time"], ev["kind"], ev["thr"], ev["fu"], ev["sensor"], ev["range"], n_ev)
+            if mode == ASSIGN_EXACT:
+                for i in range(n):  # the exact assigner calls Python: run serially
+                    run_one(W, U[i], args[0][i], args[1][i], capacity, mode, want_events,
+                            *(e[i] for e in evs), *(o[i] for o in outs))
+            else:
+                run_chunk(W, U, args[0], args[1], capacity, mode, want_events, ev_cap, *evs, *outs)
+            out.end_time_s = out.end_time_s[:, 0]
+            parts.append(out)
+            if want_events:
+                frame = _events_frame(world, start, ev, n_ev)
+                if events_path is not None:
+                    table = pa.Table.from_pandas(frame, preserve_index=False)
+                    if writer is None:
+                        ep = Path(events_path)
+                        ep.parent.mkdir(parents=True, exist_ok=True)
+                        fd, tmp_events = tempfile.mkstemp(dir=ep.parent, prefix=f".{ep.name}.", suffix=".tmp")
+                        os.close(fd)
+                        writer = pq.ParquetWriter(tmp_events, table.schema)
+                    writer.write_table(table)
+                if record_events:
+                    frames.append(frame)
+            if progress is not None:
+                progress(stop, runs)
+        if writer is not None:
+            writer.close()
+            writer = None
+            os.replace(tmp_events, events_path)
+            tmp_events = None
+    finally:
+        if writer is not None:
+            writer.close()
+        if tmp_events is not None and os.path.exists(tmp_events):
+            os.unlink(tmp_events)
+
+    spec = world.spec
+    manifest = {
+        "scenario": spec.scenario.name, "scenario_file": spec.source, "scenario_sha256": spec.sha256,
+        "schild_version": __version__, "seed": seed, "runs": runs, "assignment": mode_name,
+        "numpy": np.__version__, "numba": numba.__version__,
+        "random_streams": "numpy SeedSequence(seed).spawn(runs), PCG64 per run",
+    }
+    return SimulationResult(
+        world=world, runs=runs, seed=seed, arrays=RunArrays.concat(parts), manifest=manifest,
+        events_frame=pd.concat(frames, ignore_index=True) if frames else None,
+        events_path=str(events_path) if events_path is not None else None,
+    )
