@@ -50,6 +50,7 @@ class WorldArrays(NamedTuple):
     ew_k: np.ndarray
     ew_p: np.ndarray
     shot_icpt: np.ndarray
+    next_ok: np.ndarray
     rng_km: np.ndarray
     fu_chan: np.ndarray
     fu_react: np.ndarray
@@ -67,7 +68,7 @@ class WorldArrays(NamedTuple):
     cls_hold: np.ndarray
     cls_cw: np.ndarray
     decoy_disc: float
-    interval_s: float
+    hold_per_channel: int
 
 
 @dataclass
@@ -119,6 +120,23 @@ def _ew_zones(spec: ScenarioSpec) -> list[tuple[float, float, float, dict[str, f
 def _first_true(mask: np.ndarray) -> int:
     idx = np.flatnonzero(mask)
     return int(idx[0]) if len(idx) else -1
+
+
+def _doctrine_allows(pk: float, round_cost: float, value: float, c: int, salvo: np.ndarray, engage: np.ndarray,
+                     maxcost: np.ndarray, cost_weight: np.ndarray) -> bool:
+    """Whether doctrine ever lets this unit engage this class at this asset's value (cost awareness)."""
+    if pk <= 0 or not engage[c] or round_cost > maxcost[c]:
+        return False
+    p_eng = 1.0 - (1.0 - pk) ** salvo[c]
+    return value * p_eng - cost_weight[c] * salvo[c] * round_cost > 0
+
+
+def _next_feasible(icpt: np.ndarray) -> np.ndarray:
+    """For each sample and unit, the next sample (>=) at which a shot is feasible, or -1."""
+    K = icpt.shape[0]
+    idx = np.where(icpt >= 0, np.arange(K)[:, None], K)
+    nxt = np.minimum.accumulate(idx[::-1], axis=0)[::-1]
+    return np.where(nxt >= K, -1, nxt).astype(np.int32)
 
 
 def compile_world(spec: ScenarioSpec) -> World:
@@ -178,8 +196,7 @@ def compile_world(spec: ScenarioSpec) -> World:
     cls_max_eng = np.array([doc.for_class(c).max_engagements for c in THREAT_CLASSES], np.int64)
     cls_look = np.array([doc.for_class(c).look_time_s for c in THREAT_CLASSES], float)
     cls_engage = np.array([doc.for_class(c).engage for c in THREAT_CLASSES], np.bool_)
-    cls_maxcost = np.array([doc.for_class(c).max_round_cost_usd if doc.for_class(c).max_round_cost_usd is not None
-                            else BIG for c in THREAT_CLASSES], float)
+    cls_maxcost = np.array([min(doc.for_class(c).resolved_max_round_cost(c), BIG) for c in THREAT_CLASSES], float)
     cls_hold = np.array([doc.for_class(c).resolved_hold(c) for c in THREAT_CLASSES], np.bool_)
     cls_cw = np.array([doc.for_class(c).resolved_cost_weight(c) for c in THREAT_CLASSES], float)
 
@@ -189,6 +206,8 @@ def compile_world(spec: ScenarioSpec) -> World:
         st = cat.sensors[s.type]
         mast = s.mast_height_m if s.mast_height_m is not None else st.mast_height_m.value
         sensors.append((s, st, mast + s.alt_m))
+
+    asset_value = np.array([a.value for a in sc.assets], float)
 
     # Raids: paths, detection, windows, intercept tables.
     paths: list[Path] = []
@@ -207,7 +226,7 @@ def compile_world(spec: ScenarioSpec) -> World:
     raid_nfu = np.zeros(R, np.int64)
     ew_k = np.full((R, Z), -1, np.int64)
     ew_p = np.zeros((R, Z))
-    icpt_blocks, rng_blocks = [], []
+    icpt_blocks, rng_blocks, next_blocks = [], [], []
     for r, raid in enumerate(sc.raids):
         tt = cat.threats[raid.threat]
         cname = tt.threat_class
@@ -244,12 +263,14 @@ def compile_world(spec: ScenarioSpec) -> World:
             det_k[r], det_sensor[r], det_range[r] = best
         # Fire units: slant range per sample, intercept sample for a shot at each sample.
         icpt = np.full((K, F), -1, np.int32)
+        value = asset_value[assets[raid.target]]
         rng = np.zeros((K, F), np.float32)
         for f, fu in enumerate(fus):
             g = ground_distance_m(fu.lat, fu.lon, p.lat, p.lon)
             slant_km = np.hypot(g, p.alt_m) / 1000.0
             rng[:, f] = slant_km
-            if pk[f, c] <= 0 or best[1] < 0:
+            if not _doctrine_allows(pk[f, c], fu_round_cost[f], value, c, cls_salvo, cls_engage, cls_maxcost,
+                                    cls_cw) or best[1] < 0:
                 continue
             lo_r, hi_r, lo_h, hi_h = env[f, c]
             in_env = (slant_km >= lo_r) & (slant_km <= hi_r) & (p.alt_m >= lo_h) & (p.alt_m <= hi_h)
@@ -276,6 +297,7 @@ def compile_world(spec: ScenarioSpec) -> World:
             last_tau[r] = max(last_tau[r], p.tau_s[ks[-1]])
         icpt_blocks.append(icpt)
         rng_blocks.append(rng)
+        next_blocks.append(_next_feasible(icpt))
         for z, (zlat, zlon, radius_km, probs) in enumerate(zones):
             g = ground_distance_m(zlat, zlon, p.lat, p.lon)
             ew_k[r, z] = _first_true(g[:-1] <= radius_km * 1000.0)
@@ -290,7 +312,6 @@ def compile_world(spec: ScenarioSpec) -> World:
     raid_type = np.array([type_index[r.threat] for r in sc.raids], np.int64)
     raid_asset = np.array([assets[r.target] for r in sc.raids], np.int64)
     raid_cost = np.array([cat.threats[r.threat].unit_cost_usd.value for r in sc.raids], float)
-    asset_value = np.array([a.value for a in sc.assets], float)
 
     arrays = WorldArrays(
         thr_raid=thr_raid,
@@ -308,13 +329,14 @@ def compile_world(spec: ScenarioSpec) -> World:
         first_k=first_k, last_k=last_k, wake_tau=wake_tau, last_tau=last_tau,
         raid_fus=raid_fus, raid_nfu=raid_nfu, ew_k=ew_k, ew_p=ew_p,
         shot_icpt=np.concatenate(icpt_blocks) if icpt_blocks else np.zeros((0, F), np.int32),
+        next_ok=np.concatenate(next_blocks) if next_blocks else np.zeros((0, F), np.int32),
         rng_km=np.concatenate(rng_blocks) if rng_blocks else np.zeros((0, F), np.float32),
         fu_chan=fu_chan, fu_react=fu_react, fu_reload=fu_reload, fu_engtime=fu_engtime, fu_rpl=fu_rpl,
         fu_round_cost=fu_round_cost, fu_interceptor=fu_interceptor, pk=pk,
         cls_salvo=cls_salvo, cls_max_eng=cls_max_eng, cls_look=cls_look, cls_engage=cls_engage,
         cls_maxcost=cls_maxcost, cls_hold=cls_hold, cls_cw=cls_cw,
         decoy_disc=float(doc.decoy_discrimination),
-        interval_s=float(sc.battle_manager.decision_interval_s),
+        hold_per_channel=int(sc.battle_manager.hold_per_channel),
     )
     return World(
         spec=spec, arrays=arrays, threat_types=threat_types, asset_ids=[a.id for a in sc.assets],

@@ -49,18 +49,21 @@ def _record(ev_time, ev_kind, ev_thr, ev_fu, ev_sensor, ev_range, n_ev, t, kind,
 
 
 @nb.njit(cache=True)
-def _cheaper_ahead(W, r, f, k, c, salvo, ready, reserve):
-    """True when a cheaper unit that can engage this class still lies ahead on the raid's path."""
-    cost_f = W.fu_round_cost[f]
+def _cheapest_ahead(W, r, k, c, salvo, ready, reserve, held):
+    """The cheapest unit still ahead on the raid's path that can take this threat and has room to
+    hold it (at most ``hold_per_channel`` held threats per fire channel); -1 if none."""
+    best = -1
     for q in range(W.raid_nfu[r]):
         g = W.raid_fus[r, q]
-        if g == f or W.pk[g, c] <= 0.0 or W.fu_round_cost[g] >= cost_f:
+        if W.pk[g, c] <= 0.0 or W.fu_round_cost[g] > W.cls_maxcost[c]:
             continue
-        if W.fu_round_cost[g] > W.cls_maxcost[c]:
+        if W.first_k[r, g] <= k or ready[g] + reserve[g] < salvo:
             continue
-        if W.first_k[r, g] > k and ready[g] + reserve[g] >= salvo:
-            return True
-    return False
+        if held[g] >= W.hold_per_channel * W.fu_chan[g]:
+            continue
+        if best < 0 or W.fu_round_cost[g] < W.fu_round_cost[best]:
+            best = g
+    return best
 
 
 @nb.njit(cache=True)
@@ -109,7 +112,9 @@ def run_one(W, U, ready0, reserve0, capacity, assign_mode, record,
     n_eng = np.zeros(N, np.int64)
     n_shot = np.zeros(N, np.int64)
     inflight = np.zeros(N, np.bool_)
-    ready_at = np.zeros(N)
+    nxt = np.full(N, INF)  # when an active threat is next worth evaluating
+    blocked = np.zeros(N, np.bool_)  # feasible now but no unit free: re-evaluate on a resource event
+    holding_for = np.full(N, -1, np.int64)
     end_t = t_imp.copy()
     wake = np.empty(N)
     for j in range(N):
@@ -142,6 +147,7 @@ def run_one(W, U, ready0, reserve0, capacity, assign_mode, record,
     cand_score = np.empty(64)
     cand_k = np.empty(64, np.int64)
     cap_now = np.empty(F, np.int64)
+    held = np.zeros(F, np.int64)  # threats now holding fire for each unit
     taken = np.zeros(N, np.bool_)
     chosen = np.empty(64, np.int64)
 
@@ -151,6 +157,7 @@ def run_one(W, U, ready0, reserve0, capacity, assign_mode, record,
     t_last = 0.0
     while t < INF:
         t_last = t
+        resource_event = False
         # 1. engagements resolving and channels freeing by now
         while hsize[0] > 0 and hk[0] <= t:
             te, code = heap_pop(hk, hv, hsize)
@@ -159,6 +166,7 @@ def run_one(W, U, ready0, reserve0, capacity, assign_mode, record,
             f = e_fu[e]
             if code & 1:
                 busy[f] -= 1
+                resource_event = True
                 continue
             inflight[j] = False
             r = W.thr_raid[j]
@@ -183,7 +191,7 @@ def run_one(W, U, ready0, reserve0, capacity, assign_mode, record,
                 if record:
                     _record(ev_time, ev_kind, ev_thr, ev_fu, ev_sensor, ev_range, n_ev, te, EV_KILL, j, f, -1, rng_i)
             else:
-                ready_at[j] = te + W.cls_look[c]
+                nxt[j] = te + W.cls_look[c]
                 if record:
                     _record(ev_time, ev_kind, ev_thr, ev_fu, ev_sensor, ev_range, n_ev, te, EV_MISS, j, f, -1, rng_i)
         # 2. reloads completing
@@ -195,20 +203,36 @@ def run_one(W, U, ready0, reserve0, capacity, assign_mode, record,
                 ready[f] += moved
                 reserve[f] -= moved
                 reload_at[f] = INF
+                resource_event = True
                 _maybe_reload(W, f, t, ready, reserve, reload_at, capacity)
         # 3. threats entering some engagement window become active
         while wp < N and wake[order[wp]] <= t:
             active[n_act] = order[wp]
+            nxt[order[wp]] = t
             n_act += 1
             wp += 1
-        # 4. candidate engagements
+        # 4. candidate engagements from the threats that are due for a look
         n_cand = 0
         keep = 0
-        next_ready = INF
+        next_look = INF
         for q in range(n_act):
             j = active[q]
             if status[j] != ST_ALIVE:
                 continue
+            if inflight[j]:
+                active[keep] = j
+                keep += 1
+                continue
+            if not (nxt[j] <= t or (blocked[j] and resource_event)):
+                active[keep] = j
+                keep += 1
+                if nxt[j] < next_look:
+                    next_look = nxt[j]
+                continue
+            if holding_for[j] >= 0:
+                held[holding_for[j]] -= 1
+                holding_for[j] = -1
+            blocked[j] = False
             if ew_t[j] <= t:
                 status[j] = ST_EW
                 end_t[j] = ew_t[j]
@@ -218,33 +242,37 @@ def run_one(W, U, ready0, reserve0, capacity, assign_mode, record,
             tau = t - launch[j]
             if tau > W.last_tau[r] or tau >= W.tau_imp[r]:
                 continue
-            if inflight[j]:
-                active[keep] = j
-                keep += 1
-                continue
-            if n_eng[j] >= W.cls_max_eng[c] or recognised[j] or not W.cls_engage[c]:
-                continue
-            active[keep] = j
-            keep += 1
-            if ready_at[j] > t:
-                if ready_at[j] < next_ready:
-                    next_ready = ready_at[j]
+            if n_eng[j] >= W.cls_max_eng[c] or recognised[j]:
                 continue
             k = int(tau / W.dtau[r])
             row = W.path_off[r] + k
             salvo = W.cls_salvo[c]
+            look = INF
+            holding = -1
+            if W.cls_hold[c]:
+                # Hold fire for the cheapest usable layer ahead if it has room; dearer units wait.
+                holding = _cheapest_ahead(W, r, k, c, salvo, ready, reserve, held)
+                if holding >= 0:
+                    held[holding] += 1
+                    holding_for[j] = holding
+                    look = launch[j] + W.first_k[r, holding] * W.dtau[r]
+            n_before = n_cand
             for qf in range(W.raid_nfu[r]):
                 f = W.raid_fus[r, qf]
-                if busy[f] >= W.fu_chan[f] or ready[f] < salvo:
+                if W.shot_icpt[row, f] < 0:
+                    kn = W.next_ok[row, f]
+                    if kn >= 0:
+                        tn = launch[j] + kn * W.dtau[r]
+                        if tn < look:
+                            look = tn
                     continue
-                if W.shot_icpt[row, f] < 0 or W.fu_round_cost[f] > W.cls_maxcost[c]:
+                if holding >= 0 and W.fu_round_cost[f] > W.fu_round_cost[holding]:
+                    continue
+                if busy[f] >= W.fu_chan[f] or ready[f] < salvo:
+                    blocked[j] = True
                     continue
                 p_eng = 1.0 - (1.0 - W.pk[f, c]) ** salvo
                 score = W.thr_value[j] * p_eng - W.cls_cw[c] * salvo * W.fu_round_cost[f]
-                if score <= 0.0:
-                    continue
-                if W.cls_hold[c] and _cheaper_ahead(W, r, f, k, c, salvo, ready, reserve):
-                    continue
                 if n_cand == len(cand_thr):
                     cand_thr = np.concatenate((cand_thr, np.empty(n_cand, np.int64)))
                     cand_fu = np.concatenate((cand_fu, np.empty(n_cand, np.int64)))
@@ -256,6 +284,15 @@ def run_one(W, U, ready0, reserve0, capacity, assign_mode, record,
                 cand_score[n_cand] = score
                 cand_k[n_cand] = k
                 n_cand += 1
+            if look >= INF and not blocked[j] and n_cand == n_before:
+                continue  # no chance left for this threat: it leaks unless EW takes it
+            if look <= t:
+                look = t + 1e-6
+            nxt[j] = look
+            if look < next_look:
+                next_look = look
+            active[keep] = j
+            keep += 1
         n_act = keep
         # 5. assignment and fire
         if n_cand > 0:
@@ -305,19 +342,18 @@ def run_one(W, U, ready0, reserve0, capacity, assign_mode, record,
                 _maybe_reload(W, f, t, ready, reserve, reload_at, capacity)
             for q in range(n_ch):
                 taken[cand_thr[chosen[q]]] = False
-        # 6. next event
-        nt = INF
-        if wp < N:
+            for q in range(n_cand):
+                if not inflight[cand_thr[q]]:
+                    blocked[cand_thr[q]] = True
+        # 6. next event: a resolution, a reload, a threat entering a window, or a threat due a look
+        nt = next_look
+        if wp < N and wake[order[wp]] < nt:
             nt = wake[order[wp]]
         if hsize[0] > 0 and hk[0] < nt:
             nt = hk[0]
         for f in range(F):
             if reload_at[f] < nt:
                 nt = reload_at[f]
-        if next_ready < nt:
-            nt = next_ready
-        if n_act > 0 and t + W.interval_s < nt:
-            nt = t + W.interval_s
         if nt <= t:
             nt = t + 1e-6
         t = nt

@@ -75,7 +75,9 @@ class ClassDoctrine(_Model):
     look_time_s: float = Field(default=2.0, ge=0, description="Kill assessment time after an intercept.")
     engage: bool = Field(default=True, description="False: never engage this class.")
     max_round_cost_usd: float | None = Field(
-        default=None, ge=0, description="Never spend a round dearer than this on this class.")
+        default=None, ge=0,
+        description="Never spend a round dearer than this on this class (default: 500,000 USD for drones and "
+                    "decoys, so Patriot, SAMP/T and NASAMS rounds are kept for missiles; no limit otherwise).")
     hold_for_cheaper: bool | None = Field(
         default=None,
         description="Wait for a cheaper layer still ahead on the threat's path (default: on for drones and decoys).")
@@ -86,6 +88,11 @@ class ClassDoctrine(_Model):
 
     def resolved_hold(self, cls_name: str) -> bool:
         return self.hold_for_cheaper if self.hold_for_cheaper is not None else cls_name in ("drone", "decoy")
+
+    def resolved_max_round_cost(self, cls_name: str) -> float:
+        if self.max_round_cost_usd is not None:
+            return self.max_round_cost_usd
+        return 500_000.0 if cls_name in ("drone", "decoy") else float("inf")
 
     def resolved_cost_weight(self, cls_name: str) -> float:
         if self.cost_weight_per_usd is not None:
@@ -140,8 +147,11 @@ class ElectronicWarfare(_Model):
 
 class BattleManager(_Model):
     assignment: Literal["heuristic", "exact"] = "heuristic"
+    hold_per_channel: int = Field(
+        default=2, ge=0, le=100,
+        description="At most this many threats per fire channel of a cheaper unit ahead may be held for it "
+                    "at one epoch; the rest are engaged now (keeps a saturated cheap layer from starving).")
     time_budget_ms: float = Field(default=50.0, gt=0, description="Solver time per decision epoch (exact).")
-    decision_interval_s: float = Field(default=2.0, gt=0, le=60, description="Time between decision epochs.")
 
 
 class Simulation(_Model):

@@ -1,0 +1,185 @@
+"""The ``schild`` command line: a thin layer over the Python API.
+
+A user's mistake (bad file, unknown type, impossible value) prints one clear message and exits with
+code 2; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .errors import InputError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="schild: simulate and plan integrated air and missile defence.")
+catalog_app = typer.Typer(no_args_is_help=True, help="Browse the built-in catalogue of types.")
+app.add_typer(catalog_app, name="catalog")
+console = Console()
+err_console = Console(stderr=True)
+
+
+def fail(exc: Exception) -> None:
+    err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+    raise typer.Exit(code=2)
+
+
+def _fmt(x: float) -> str:
+    if x != x:  # NaN
+        return "-"
+    if abs(x) >= 1e6:
+        return f"{x:,.3g}" if abs(x) >= 1e12 else f"{x / 1e6:,.2f} M"
+    if abs(x) >= 100 or float(x).is_integer():
+        return f"{x:,.1f}"
+    return f"{x:,.3f}"
+
+
+def _summary_table(result) -> Table:
+    table = Table(title=f"{result.world.name}: {result.runs} runs, seed {result.seed}")
+    for col in ("figure", "mean", "95% CI"):
+        table.add_column(col, justify="left" if col == "figure" else "right")
+    for row in result.summary().itertuples(index=False):
+        table.add_row(row.figure, _fmt(row.mean), f"{_fmt(row.ci95_low)} .. {_fmt(row.ci95_high)}")
+    return table
+
+
+@app.command()
+def run(
+    scenario: Path = typer.Argument(..., help="Scenario YAML file."),
+    runs: int = typer.Option(200, "--runs", "-n", help="Monte Carlo replications."),
+    seed: int = typer.Option(0, "--seed", "-s", help="Seed; same seed, same numbers."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Threads (default: all cores)."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Write results as JSON."),
+    events: Optional[Path] = typer.Option(None, "--events", help="Write one row per event (Parquet)."),
+    assignment: Optional[str] = typer.Option(None, "--assignment", help="heuristic or exact (overrides scenario)."),
+) -> None:
+    """Simulate a raid scenario with Monte Carlo replications."""
+    from .simulate import load_scenario, simulate
+
+    try:
+        if runs < 1:
+            raise InputError(f"--runs must be at least 1, got {runs}")
+        if workers is not None and workers < 1:
+            raise InputError(f"--workers must be at least 1, got {workers}")
+        if events is not None and events.suffix != ".parquet":
+            raise InputError(f"--events must name a .parquet file, got {events}")
+        world = load_scenario(scenario)
+        with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=err_console, transient=True) as bar:
+            task = bar.add_task(f"simulating {world.name}", total=runs)
+            result = simulate(world, runs=runs, seed=seed, workers=workers, events_path=events,
+                              assignment=assignment,
+                              progress=lambda done, total: bar.update(task, completed=done))
+    except InputError as exc:
+        fail(exc)
+    console.print(_summary_table(result))
+    if json_out is not None:
+        result.write_json(json_out)
+        console.print(f"results: {json_out}")
+    if events is not None:
+        console.print(f"events: {events}")
+
+
+@app.command()
+def validate(
+    scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML file to check."),
+    data: Optional[Path] = typer.Option(None, "--data", help="Ukrainian Air Force attacks CSV (hold-out check)."),
+    params: Optional[Path] = typer.Option(None, "--params", help="Calibrated parameters JSON."),
+    from_date: Optional[str] = typer.Option(None, "--from", help="First month to predict (YYYY-MM-DD)."),
+    until: Optional[str] = typer.Option(None, "--until", help="Last day to predict (YYYY-MM-DD)."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Write the validation table as JSON."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Folder for the HTML and PNG report."),
+    runs: int = typer.Option(200, "--runs", help="Replications per predicted month."),
+    seed: int = typer.Option(0, "--seed"),
+) -> None:
+    """Check a scenario file, or (with --data and --params) predict months a calibration never saw."""
+    try:
+        if data is not None or params is not None:
+            from .calibration.cli_support import run_validation
+
+            if data is None or params is None or from_date is None:
+                raise InputError("hold-out validation needs --data CSV, --params PARAMS.json and --from DATE")
+            run_validation(data=data, params=params, from_date=from_date, until=until, json_out=json_out,
+                           report=report, runs=runs, seed=seed, console=console)
+            return
+        if scenario is None:
+            raise InputError("give a scenario file to check, or --data/--params/--from for a hold-out validation")
+        from .scenario.loading import read_scenario
+
+        spec = read_scenario(scenario)
+    except InputError as exc:
+        fail(exc)
+    sc = spec.scenario
+    n = sum(r.count for r in sc.raids)
+    console.print(f"[green]ok[/]: {scenario}: scenario {sc.name!r}: {len(sc.assets)} assets, {len(sc.sensors)} "
+                  f"sensors, {len(sc.fire_units)} fire units, {len(sc.raids)} raids ({n} threats)")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files (for editor completion)."""
+    from .scenario.schema import Scenario
+
+    sys.stdout.write(json.dumps(Scenario.model_json_schema(by_alias=True), indent=2) + "\n")
+
+
+@catalog_app.command("list")
+def catalog_list() -> None:
+    """List the built-in types by section."""
+    from .catalog import builtin_catalog
+
+    cat = builtin_catalog()
+    table = Table(title="schild built-in catalogue")
+    for col in ("section", "id", "name", "class / kind"):
+        table.add_column(col)
+    for tid, t in cat.threats.items():
+        table.add_row("threat", tid, t.name or "", t.threat_class)
+    for iid, i in cat.interceptors.items():
+        table.add_row("interceptor", iid, i.name or "", "")
+    for sid, s in cat.sensors.items():
+        table.add_row("sensor", sid, s.name or "", s.kind)
+    for eid, e in cat.effectors.items():
+        table.add_row("effector", eid, e.name or "", ", ".join(e.envelope))
+    console.print(table)
+
+
+@catalog_app.command("show")
+def catalog_show(type_id: str = typer.Argument(..., help="A type id, e.g. patriot_pac3_mse.")) -> None:
+    """Show every figure of one type with its sources, confidence and basis."""
+    from .catalog import builtin_catalog
+    from .catalog.show import describe
+
+    cat = builtin_catalog()
+    found = cat.find(type_id)
+    if found is None:
+        all_ids = sorted(k for sec in cat.SECTIONS for k in getattr(cat, sec))
+        fail(InputError(f"unknown type {type_id!r}; known: {', '.join(all_ids)}"))
+    section, entry = found
+    console.print(describe(type_id, section, entry, cat))
+
+
+def _mount_optional() -> None:
+    """Mount sub-commands whose modules may be absent in a partial install."""
+    try:
+        from .wta.cli import app as wta_app
+    except ImportError:  # pragma: no cover
+        return
+    app.add_typer(wta_app, name="wta", help="Weapon-target assignment: solve benchmark instances.")
+
+
+_mount_optional()
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
