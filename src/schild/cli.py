@@ -22,8 +22,26 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="schild: simulate and plan integrated air and missile defence.")
 catalog_app = typer.Typer(no_args_is_help=True, help="Browse the built-in catalogue of types.")
 app.add_typer(catalog_app, name="catalog")
-console = Console()
-err_console = Console(stderr=True)
+
+
+class _LazyConsole:
+    """Create the rich console on first use, so the terminal width is read when a command runs."""
+
+    def __init__(self, **kw):
+        self._kw = kw
+        self._console: Console | None = None
+
+    def get(self) -> Console:
+        if self._console is None:
+            self._console = Console(**self._kw)
+        return self._console
+
+    def __getattr__(self, name):
+        return getattr(self.get(), name)
+
+
+console = _LazyConsole()
+err_console = _LazyConsole(stderr=True)
 
 
 def fail(exc: Exception) -> None:
@@ -72,7 +90,7 @@ def run(
             raise InputError(f"--events must name a .parquet file, got {events}")
         world = load_scenario(scenario)
         with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=err_console, transient=True) as bar:
+                      TimeElapsedColumn(), console=err_console.get(), transient=True) as bar:
             task = bar.add_task(f"simulating {world.name}", total=runs)
             result = simulate(world, runs=runs, seed=seed, workers=workers, events_path=events,
                               assignment=assignment,
@@ -107,7 +125,7 @@ def validate(
             if data is None or params is None or from_date is None:
                 raise InputError("hold-out validation needs --data CSV, --params PARAMS.json and --from DATE")
             run_validation(data=data, params=params, from_date=from_date, until=until, json_out=json_out,
-                           report=report, runs=runs, seed=seed, console=console)
+                           report=report, runs=runs, seed=seed, console=console.get())
             return
         if scenario is None:
             raise InputError("give a scenario file to check, or --data/--params/--from for a hold-out validation")
@@ -120,6 +138,24 @@ def validate(
     n = sum(r.count for r in sc.raids)
     console.print(f"[green]ok[/]: {scenario}: scenario {sc.name!r}: {len(sc.assets)} assets, {len(sc.sensors)} "
                   f"sensors, {len(sc.fire_units)} fire units, {len(sc.raids)} raids ({n} threats)")
+
+
+@app.command()
+def calibrate(
+    data: Path = typer.Option(..., "--data", help="Ukrainian Air Force attacks CSV (the file you downloaded)."),
+    until: str = typer.Option(..., "--until", help="Last day of the training period (YYYY-MM-DD)."),
+    out: Path = typer.Option(..., "--out", help="Where to write the fitted parameters (JSON)."),
+    since: Optional[str] = typer.Option(None, "--since", help="First day of the training period."),
+    runs: int = typer.Option(40, "--runs", help="Replications per simulated raid during the fit."),
+    seed: int = typer.Option(0, "--seed"),
+) -> None:
+    """Fit the Ukraine scenario family's uncertain parameters to reported outcomes up to a date."""
+    try:
+        from .calibration.cli_support import run_calibration
+
+        run_calibration(data=data, until=until, since=since, out=out, runs=runs, seed=seed, console=console.get())
+    except InputError as exc:
+        fail(exc)
 
 
 @app.command()
@@ -162,7 +198,7 @@ def catalog_show(type_id: str = typer.Argument(..., help="A type id, e.g. patrio
         all_ids = sorted(k for sec in cat.SECTIONS for k in getattr(cat, sec))
         fail(InputError(f"unknown type {type_id!r}; known: {', '.join(all_ids)}"))
     section, entry = found
-    console.print(describe(type_id, section, entry, cat))
+    Console().print(describe(type_id, section, entry, cat))
 
 
 def _mount_optional() -> None:

@@ -104,6 +104,16 @@ class World:
     def name(self) -> str:
         return self.spec.scenario.name
 
+    def with_arrays(self, **changes: object) -> "World":
+        """A copy sharing geometry but with some engine arrays replaced (e.g. ``pk``, ``ew_p``).
+
+        Calibration and sweeps use this to vary kill or EW probabilities without recompiling paths.
+        Only probabilities and doctrine numbers may change this way; geometry-derived arrays may not.
+        """
+        import dataclasses
+
+        return dataclasses.replace(self, arrays=self.arrays._replace(**changes))
+
 
 def _ew_zones(spec: ScenarioSpec) -> list[tuple[float, float, float, dict[str, float]]]:
     sc = spec.scenario

@@ -64,6 +64,7 @@ class RunArrays:
     shots_per_interceptor: np.ndarray  # runs x interceptor types
     shots_per_fire_unit: np.ndarray  # runs x fire units
     kills_per_fire_unit: np.ndarray
+    engagements_per_fire_unit: np.ndarray
     ready_left: np.ndarray  # runs x fire units: rounds loaded at the end
     reserve_left: np.ndarray
     end_time_s: np.ndarray  # runs
@@ -100,6 +101,7 @@ class SimulationResult:
             "leaked": a.leaked.sum(1),
             "leaked_lethal": a.leaked[:, lethal].sum(1),
             "shots": a.shots_per_interceptor.sum(1),
+            "engagements": a.engagements_per_fire_unit.sum(1),
             "cost_interceptors_usd": icpt_cost,
             "cost_threats_usd": threat_cost,
             "exchange_ratio": exchange,
@@ -142,7 +144,7 @@ class SimulationResult:
         a = self.arrays
         pr = self.per_run()
         out: dict[str, Any] = {"runs": self.runs, "seed": self.seed, "scenario": self.world.name}
-        for key in ("launched", "killed", "ew_defeated", "leaked", "leaked_lethal", "shots"):
+        for key in ("launched", "killed", "ew_defeated", "leaked", "leaked_lethal", "shots", "engagements"):
             out[key] = Stat.of(pr[key]).to_dict()
         out["by_class"] = {
             THREAT_CLASSES[c]: {
@@ -160,6 +162,7 @@ class SimulationResult:
         out["fire_units"] = {
             fid: {"shots": Stat.of(a.shots_per_fire_unit[:, i]).to_dict(),
                   "kills": Stat.of(a.kills_per_fire_unit[:, i]).to_dict(),
+                  "engagements": Stat.of(a.engagements_per_fire_unit[:, i]).to_dict(),
                   "rounds_left": Stat.of(a.ready_left[:, i] + a.reserve_left[:, i]).to_dict()}
             for i, fid in enumerate(self.world.fire_unit_ids)
         }

@@ -152,12 +152,13 @@ def simulate(world: World | ScenarioSpec | str | Path, runs: int = 100, seed: in
                 ew_defeated=np.zeros((n, NC), np.int64), leaked=np.zeros((n, NC), np.int64),
                 leaked_per_asset=np.zeros((n, A), np.int64), shots_per_interceptor=np.zeros((n, I), np.int64),
                 shots_per_fire_unit=np.zeros((n, F), np.int64), kills_per_fire_unit=np.zeros((n, F), np.int64),
+                engagements_per_fire_unit=np.zeros((n, F), np.int64),
                 ready_left=np.zeros((n, F), np.int64), reserve_left=np.zeros((n, F), np.int64),
                 end_time_s=np.zeros((n, 1)))
             args = (ready_all[start:stop], reserve_all[start:stop])
             outs = (out.launched, out.killed, out.ew_defeated, out.leaked, out.leaked_per_asset,
                     out.shots_per_interceptor, out.shots_per_fire_unit, out.kills_per_fire_unit,
-                    out.ready_left, out.reserve_left, out.end_time_s)
+                    out.engagements_per_fire_unit, out.ready_left, out.reserve_left, out.end_time_s)
             evs = (ev["time"], ev["kind"], ev["thr"], ev["fu"], ev["sensor"], ev["range"], n_ev)
             if mode == ASSIGN_EXACT:
                 for i in range(n):  # the exact assigner calls Python: run serially

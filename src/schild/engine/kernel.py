@@ -77,7 +77,7 @@ def _maybe_reload(W, f, t, ready, reserve, reload_at, capacity):
 @nb.njit(cache=True)
 def run_one(W, U, ready0, reserve0, capacity, assign_mode, record,
             ev_time, ev_kind, ev_thr, ev_fu, ev_sensor, ev_range, n_ev,
-            o_launched, o_killed, o_ew, o_leaked, o_leak_asset, o_shots_icpt, o_shots_fu, o_kills_fu,
+            o_launched, o_killed, o_ew, o_leaked, o_leak_asset, o_shots_icpt, o_shots_fu, o_kills_fu, o_eng_fu,
             o_ready_left, o_reserve_left, o_end_time):
     """Simulate one replication; writes per-run totals into the ``o_*`` arrays (and events if asked)."""
     N = len(W.thr_raid)
@@ -328,6 +328,7 @@ def run_one(W, U, ready0, reserve0, capacity, assign_mode, record,
                 n_shot[j] += salvo
                 inflight[j] = True
                 o_shots_fu[f] += salvo
+                o_eng_fu[f] += 1
                 o_shots_icpt[W.fu_interceptor[f]] += salvo
                 e_thr[n_e] = j
                 e_fu[n_e] = f
@@ -402,7 +403,7 @@ def run_one(W, U, ready0, reserve0, capacity, assign_mode, record,
 @nb.njit(cache=True, parallel=True)
 def run_chunk(W, U, ready0, reserve0, capacity, assign_mode, record, ev_cap,
               ev_time, ev_kind, ev_thr, ev_fu, ev_sensor, ev_range, n_ev,
-              o_launched, o_killed, o_ew, o_leaked, o_leak_asset, o_shots_icpt, o_shots_fu, o_kills_fu,
+              o_launched, o_killed, o_ew, o_leaked, o_leak_asset, o_shots_icpt, o_shots_fu, o_kills_fu, o_eng_fu,
               o_ready_left, o_reserve_left, o_end_time):
     """Run a chunk of replications in parallel threads; row i of every output belongs to run i."""
     n_runs = U.shape[0]
@@ -410,4 +411,4 @@ def run_chunk(W, U, ready0, reserve0, capacity, assign_mode, record, ev_cap,
         run_one(W, U[i], ready0[i], reserve0[i], capacity, assign_mode, record,
                 ev_time[i], ev_kind[i], ev_thr[i], ev_fu[i], ev_sensor[i], ev_range[i], n_ev[i],
                 o_launched[i], o_killed[i], o_ew[i], o_leaked[i], o_leak_asset[i], o_shots_icpt[i],
-                o_shots_fu[i], o_kills_fu[i], o_ready_left[i], o_reserve_left[i], o_end_time[i])
+                o_shots_fu[i], o_kills_fu[i], o_eng_fu[i], o_ready_left[i], o_reserve_left[i], o_end_time[i])

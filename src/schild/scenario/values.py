@@ -51,6 +51,11 @@ def _coerce(v: object) -> object:
         raise ValueError("expected a number, got a boolean")
     if isinstance(v, (int, float)):
         return {"value": float(v)}
+    if isinstance(v, str):
+        try:  # YAML 1.1 reads 1e-3 (no dot) as a string; accept what is plainly a number
+            return {"value": float(v)}
+        except ValueError:
+            raise ValueError(f"expected a number or a mapping with 'value', got {v!r}") from None
     return v
 
 

@@ -1,0 +1,78 @@
+"""The CLI end to end: results JSON keys, events file, schema, catalogue, bundled examples."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from schild.cli import app
+
+runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[2]
+S_KEYS = {"mean", "ci95"}
+
+
+def _is_stat(d) -> bool:
+    return isinstance(d, dict) and set(d) == S_KEYS and len(d["ci95"]) == 2
+
+
+def test_run_writes_json_and_events(binomial_yaml, write_yaml, tmp_path):
+    out, ev = tmp_path / "r.json", tmp_path / "ev.parquet"
+    res = runner.invoke(app, ["run", str(write_yaml(binomial_yaml)), "--runs", "20", "--seed", "5",
+                              "--workers", "2", "--json", str(out), "--events", str(ev)])
+    assert res.exit_code == 0, res.output
+    d = json.loads(out.read_text())
+    assert d["runs"] == 20 and d["seed"] == 5
+    for key in ("launched", "killed", "ew_defeated", "leaked", "shots", "exchange_ratio"):
+        assert _is_stat(d[key]), key
+    assert _is_stat(d["by_class"]["drone"]["launched"]) and _is_stat(d["by_class"]["drone"]["leaked"])
+    assert _is_stat(d["per_asset"]["city"]["leaked"])
+    assert _is_stat(d["interceptors"]["test_missile"])
+    assert _is_stat(d["cost_usd"]["interceptors"]) and _is_stat(d["cost_usd"]["threats"])
+    m = d["manifest"]
+    assert m["seed"] == 5 and m["runs"] == 20 and len(m["scenario_sha256"]) == 64 and m["schild_version"]
+    events = pd.read_parquet(ev)
+    assert list(events.columns) == ["run", "time_s", "kind", "threat_id", "threat_type", "threat_class",
+                                    "fire_unit_id", "sensor_id", "interceptor", "range_km", "asset_id"]
+    assert set(events.kind.astype(str)) <= {"launch", "detect", "shoot", "kill", "miss", "ew_defeat", "leak"}
+    assert sorted(events.run.unique()) == list(range(20))
+    per_run = events[events.kind == "leak"].groupby("run").size().reindex(range(20), fill_value=0)
+    assert per_run.mean() == pytest.approx(d["leaked"]["mean"])
+    shots = events[events.kind == "shoot"]
+    assert shots.fire_unit_id.eq("fu1").all() and shots.interceptor.eq("test_missile").all()
+    assert events.groupby("run").time_s.apply(lambda s: s.is_monotonic_increasing).all()
+
+
+def test_schema_and_validate(binomial_yaml, write_yaml):
+    res = runner.invoke(app, ["schema"])
+    assert res.exit_code == 0
+    schema = json.loads(res.output)
+    assert "raids" in schema["properties"] and "schema_version" in schema["required"]
+    res = runner.invoke(app, ["validate", str(write_yaml(binomial_yaml))])
+    assert res.exit_code == 0 and "ok" in res.output
+
+
+def test_catalog_list_and_show():
+    res = runner.invoke(app, ["catalog", "list"])
+    assert res.exit_code == 0
+    for tid in ("shahed_136", "gerbera_decoy", "kinzhal", "patriot_pac3_mse", "gepard", "acoustic_post"):
+        assert tid in res.output
+    res = runner.invoke(app, ["catalog", "show", "patriot_pac3_mse"], env={"COLUMNS": "220"})
+    assert res.exit_code == 0
+    assert "envelope.ballistic.pk" in res.output and "assumption" in res.output
+    res = runner.invoke(app, ["catalog", "show", "nonexistent"])
+    assert res.exit_code == 2 and "unknown type" in res.output
+
+
+@pytest.mark.parametrize("name", ["city-record-raid.yaml", "airbase-ballistic-salvo.yaml"])
+def test_bundled_examples_run(name, tmp_path):
+    out = tmp_path / "r.json"
+    res = runner.invoke(app, ["run", str(ROOT / "examples" / name), "--runs", "20", "--json", str(out)])
+    assert res.exit_code == 0, res.output
+    d = json.loads(out.read_text())
+    assert d["launched"]["mean"] > 0
+    assert d["killed"]["mean"] > 0 and d["leaked"]["mean"] < d["launched"]["mean"]
