@@ -76,7 +76,7 @@ def run(
     workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Threads (default: all cores)."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Write results as JSON."),
     events: Optional[Path] = typer.Option(None, "--events", help="Write one row per event (Parquet)."),
-    assignment: Optional[str] = typer.Option(None, "--assignment", help="heuristic or exact (overrides scenario)."),
+    assignment: Optional[str] = typer.Option(None, "--assignment", help="heuristic, exact or doctrine (overrides the scenario)."),
 ) -> None:
     """Simulate a raid scenario with Monte Carlo replications."""
     from .simulate import load_scenario, simulate

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 
 from . import __version__
 from .compile import World, compile_world
-from .engine.battle_manager import ASSIGN_EXACT, ASSIGN_GREEDY
+from .engine.battle_manager import ASSIGN_EXACT, ASSIGNMENT_MODES
 from .engine.kernel import run_chunk, run_one
 from .errors import InputError
 from .results import EVENT_KINDS, RunArrays, SimulationResult
@@ -111,7 +111,7 @@ def simulate(world: World | ScenarioSpec | str | Path, runs: int = 100, seed: in
     """Run ``runs`` replications of a raid and return per-run arrays with summaries.
 
     ``state`` starts the fire units with given rounds (campaigns carry it from night to night);
-    ``assignment`` overrides the scenario's battle_manager.assignment ("heuristic" or "exact").
+    ``assignment`` overrides the scenario's battle_manager.assignment ("heuristic", "exact" or "doctrine").
     """
     world = _as_world(world)
     if runs < 1:
@@ -119,9 +119,10 @@ def simulate(world: World | ScenarioSpec | str | Path, runs: int = 100, seed: in
     if seed < 0:
         raise InputError(f"seed must be a non-negative integer, got {seed}", field="seed")
     mode_name = assignment or world.spec.scenario.battle_manager.assignment
-    if mode_name not in ("heuristic", "exact"):
-        raise InputError(f"assignment must be 'heuristic' or 'exact', got {mode_name!r}", field="assignment")
-    mode = ASSIGN_EXACT if mode_name == "exact" else ASSIGN_GREEDY
+    if mode_name not in ASSIGNMENT_MODES:
+        raise InputError(f"assignment must be one of {', '.join(ASSIGNMENT_MODES)}, got {mode_name!r}",
+                         field="assignment")
+    mode = ASSIGNMENT_MODES[mode_name]
     workers = workers or min(os.cpu_count() or 1, numba.config.NUMBA_NUM_THREADS)
     numba.set_num_threads(max(1, min(workers, numba.config.NUMBA_NUM_THREADS)))
 

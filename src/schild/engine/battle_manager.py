@@ -5,6 +5,8 @@ At an epoch the engine lists every feasible (threat, fire unit) engagement with 
 ``capacity[f]`` per fire unit, maximising the summed score:
 
 * ``greedy_assign`` (numba): maximum-marginal-return greedy, the real-time default;
+* ``first_feasible_assign`` (numba): the simple doctrine baseline, first come first served: threats in
+  the order they came into reach, each to the first listed unit that can fire, no value or cost weighing;
 * ``exact_assign`` (Python, called from the engine through numba's object mode): the optimal assignment,
   solved exactly as a rectangular assignment problem (each unit's free engagements are columns).
 
@@ -19,6 +21,8 @@ from scipy.optimize import linear_sum_assignment
 
 ASSIGN_GREEDY = 0
 ASSIGN_EXACT = 1
+ASSIGN_FIRST = 2
+ASSIGNMENT_MODES = {"heuristic": ASSIGN_GREEDY, "exact": ASSIGN_EXACT, "doctrine": ASSIGN_FIRST}
 
 
 @nb.njit(cache=True)
@@ -28,6 +32,22 @@ def greedy_assign(cand_thr, cand_fu, cand_score, n_cand, capacity, thr_taken, ch
     n_chosen = 0
     for q in range(n_cand):
         c = order[q]
+        j = cand_thr[c]
+        f = cand_fu[c]
+        if thr_taken[j] or capacity[f] <= 0:
+            continue
+        thr_taken[j] = True
+        capacity[f] -= 1
+        chosen[n_chosen] = c
+        n_chosen += 1
+    return n_chosen
+
+
+@nb.njit(cache=True)
+def first_feasible_assign(cand_thr, cand_fu, n_cand, capacity, thr_taken, chosen):
+    """Candidates in the order listed (threats by arrival, units in scenario order)."""
+    n_chosen = 0
+    for c in range(n_cand):
         j = cand_thr[c]
         f = cand_fu[c]
         if thr_taken[j] or capacity[f] <= 0:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from .battle_manager import ASSIGN_EXACT, exact_assign, greedy_assign
+from .battle_manager import ASSIGN_EXACT, ASSIGN_FIRST, exact_assign, first_feasible_assign, greedy_assign
 from .heap import heap_pop, heap_push
 
 # Event kinds (also the order of names in results.EVENT_KINDS).
@@ -304,6 +304,8 @@ def run_one(W, U, ready0, reserve0, capacity, assign_mode, record,
                     cap_now[f] = per_round
             if assign_mode == ASSIGN_EXACT:
                 n_ch = _exact_choice(cand_thr, cand_fu, cand_score, n_cand, cap_now, chosen)
+            elif assign_mode == ASSIGN_FIRST:
+                n_ch = first_feasible_assign(cand_thr, cand_fu, n_cand, cap_now, taken, chosen)
             else:
                 n_ch = greedy_assign(cand_thr, cand_fu, cand_score, n_cand, cap_now, taken, chosen)
             for q in range(n_ch):

@@ -146,7 +146,10 @@ class ElectronicWarfare(_Model):
 
 
 class BattleManager(_Model):
-    assignment: Literal["heuristic", "exact"] = "heuristic"
+    assignment: Literal["heuristic", "exact", "doctrine"] = Field(
+        default="heuristic",
+        description="heuristic: value/cost greedy (real time); exact: optimal assignment per epoch; "
+                    "doctrine: first come first served baseline.")
     hold_per_channel: int = Field(
         default=2, ge=0, le=100,
         description="At most this many threats per fire channel of a cheaper unit ahead may be held for it "
