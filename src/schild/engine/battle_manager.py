@@ -72,8 +72,10 @@ def exact_assign(cand_thr: np.ndarray, cand_fu: np.ndarray, cand_score: np.ndarr
     n_cols = int(col_start[-1])
     if n_cols == 0:
         return np.zeros(0, np.int64)
-    # Benefit matrix threats x unit-slots; infeasible pairs get a large negative benefit.
-    benefit = np.full((len(threats), n_cols), -1e12)
+    # Benefit matrix threats x (unit slots + one "hold" column per threat at benefit 0), so that leaving a
+    # threat unassigned is allowed; infeasible pairs get a large negative benefit.
+    benefit = np.full((len(threats), n_cols + len(threats)), -1e12)
+    benefit[np.arange(len(threats)), n_cols + np.arange(len(threats))] = 0.0
     best_cand = np.full((len(threats), len(units)), -1, np.int64)
     best_score = np.full((len(threats), len(units)), -np.inf)
     for c in range(n):
@@ -90,7 +92,7 @@ def exact_assign(cand_thr: np.ndarray, cand_fu: np.ndarray, cand_score: np.ndarr
     slot_unit = np.repeat(np.arange(len(units)), cap)
     chosen = []
     for r, c in zip(rows, cols):
-        if benefit[r, c] <= -1e11:
+        if c >= n_cols or benefit[r, c] <= -1e11:
             continue
         chosen.append(best_cand[r, slot_unit[c]])
     return np.array(sorted(chosen), np.int64)
