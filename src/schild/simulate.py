@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -104,6 +105,21 @@ def _events_frame(world: World, run0: int, ev: dict[str, np.ndarray], n_ev: np.n
     })
 
 
+def _run_threads(pool, workers, n, W, U, args, capacity, mode, want_events, ev_cap, evs, outs) -> None:
+    """Split a chunk of runs into slices run by the GIL-free kernel in threads (same numbers as serial)."""
+    def one(lo: int, hi: int) -> None:
+        run_chunk(W, U[lo:hi], args[0][lo:hi], args[1][lo:hi], capacity, mode, want_events, ev_cap,
+                  *(e[lo:hi] for e in evs), *(o[lo:hi] for o in outs))
+
+    if pool is None or n < 2:
+        one(0, n)
+        return
+    bounds = np.linspace(0, n, min(workers, n) + 1).astype(int)
+    futures = [pool.submit(one, lo, hi) for lo, hi in zip(bounds[:-1], bounds[1:]) if hi > lo]
+    for fut in futures:
+        fut.result()
+
+
 def simulate(world: World | ScenarioSpec | str | Path, runs: int = 100, seed: int = 0, *,
              workers: int | None = None, record_events: bool = False, events_path: str | Path | None = None,
              state: DefenceState | None = None, assignment: str | None = None, chunk_size: int = 64,
@@ -123,8 +139,7 @@ def simulate(world: World | ScenarioSpec | str | Path, runs: int = 100, seed: in
         raise InputError(f"assignment must be one of {', '.join(ASSIGNMENT_MODES)}, got {mode_name!r}",
                          field="assignment")
     mode = ASSIGNMENT_MODES[mode_name]
-    workers = workers or min(os.cpu_count() or 1, numba.config.NUMBA_NUM_THREADS)
-    numba.set_num_threads(max(1, min(workers, numba.config.NUMBA_NUM_THREADS)))
+    workers = max(1, workers or (os.cpu_count() or 1))
 
     W = world.arrays
     F, A, I = len(world.fire_unit_ids), len(world.asset_ids), len(world.interceptors)
@@ -137,6 +152,7 @@ def simulate(world: World | ScenarioSpec | str | Path, runs: int = 100, seed: in
     ev_cap = _event_capacity(world) if want_events else 1
     writer = None
     tmp_events = None
+    pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
     frames: list[pd.DataFrame] = []
     parts: list[RunArrays] = []
     try:
@@ -166,7 +182,7 @@ def simulate(world: World | ScenarioSpec | str | Path, runs: int = 100, seed: in
                     run_one(W, U[i], args[0][i], args[1][i], capacity, mode, want_events,
                             *(e[i] for e in evs), *(o[i] for o in outs))
             else:
-                run_chunk(W, U, args[0], args[1], capacity, mode, want_events, ev_cap, *evs, *outs)
+                _run_threads(pool, workers, n, W, U, args, capacity, mode, want_events, ev_cap, evs, outs)
             out.end_time_s = out.end_time_s[:, 0]
             parts.append(out)
             if want_events:
@@ -190,6 +206,8 @@ def simulate(world: World | ScenarioSpec | str | Path, runs: int = 100, seed: in
             os.replace(tmp_events, events_path)
             tmp_events = None
     finally:
+        if pool is not None:
+            pool.shutdown()
         if writer is not None:
             writer.close()
         if tmp_events is not None and os.path.exists(tmp_events):

@@ -74,7 +74,7 @@ def _maybe_reload(W, f, t, ready, reserve, reload_at, capacity):
         reload_at[f] = t + W.fu_reload[f]
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def run_one(W, U, ready0, reserve0, capacity, assign_mode, record,
             ev_time, ev_kind, ev_thr, ev_fu, ev_sensor, ev_range, n_ev,
             o_launched, o_killed, o_ew, o_leaked, o_leak_asset, o_shots_icpt, o_shots_fu, o_kills_fu, o_eng_fu,
@@ -402,14 +402,15 @@ def run_one(W, U, ready0, reserve0, capacity, assign_mode, record,
     o_end_time[0] = t_end
 
 
-@nb.njit(cache=True, parallel=True)
+@nb.njit(cache=True, nogil=True)
 def run_chunk(W, U, ready0, reserve0, capacity, assign_mode, record, ev_cap,
               ev_time, ev_kind, ev_thr, ev_fu, ev_sensor, ev_range, n_ev,
               o_launched, o_killed, o_ew, o_leaked, o_leak_asset, o_shots_icpt, o_shots_fu, o_kills_fu, o_eng_fu,
               o_ready_left, o_reserve_left, o_end_time):
-    """Run a chunk of replications in parallel threads; row i of every output belongs to run i."""
+    """Run a slice of replications without the GIL (the caller runs slices in threads); row i of every
+    output belongs to run i of the slice."""
     n_runs = U.shape[0]
-    for i in nb.prange(n_runs):
+    for i in range(n_runs):
         run_one(W, U[i], ready0[i], reserve0[i], capacity, assign_mode, record,
                 ev_time[i], ev_kind[i], ev_thr[i], ev_fu[i], ev_sensor[i], ev_range[i], n_ev[i],
                 o_launched[i], o_killed[i], o_ew[i], o_leaked[i], o_leak_asset[i], o_shots_icpt[i],
