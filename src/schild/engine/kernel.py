@@ -22,6 +22,7 @@ from .heap import heap_pop, heap_push
 EV_LAUNCH, EV_DETECT, EV_SHOOT, EV_KILL, EV_MISS, EV_EW, EV_LEAK = 0, 1, 2, 3, 4, 5, 6
 ST_ALIVE, ST_KILLED, ST_EW, ST_LEAKED = 0, 1, 2, 3
 INF = 1e300
+URGENCY_S = 60.0  # time to impact at which a threat's weight is 1.5x that of a distant one
 
 
 @nb.njit(cache=True)
@@ -272,7 +273,9 @@ def run_one(W, U, ready0, reserve0, capacity, assign_mode, record,
                     blocked[j] = True
                     continue
                 p_eng = 1.0 - (1.0 - W.pk[f, c]) ** salvo
-                score = W.thr_value[j] * p_eng - W.cls_cw[c] * salvo * W.fu_round_cost[f]
+                # threat evaluation: asset value, doubled as time to impact goes to zero
+                urgency = 1.0 + URGENCY_S / (URGENCY_S + max(t_imp[j] - t, 0.0))
+                score = W.thr_value[j] * p_eng * urgency - W.cls_cw[c] * salvo * W.fu_round_cost[f]
                 if n_cand == len(cand_thr):
                     cand_thr = np.concatenate((cand_thr, np.empty(n_cand, np.int64)))
                     cand_fu = np.concatenate((cand_fu, np.empty(n_cand, np.int64)))
