@@ -1,0 +1,44 @@
+"""Confidence intervals and result files."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from schild.results import Stat, atomic_write_text
+
+
+def test_stat_student_t_interval():
+    s = Stat.of(np.array([1.0, 2.0, 3.0]))
+    half = 4.302652729911275 * 1.0 / math.sqrt(3)  # t(0.975, 2) * sd / sqrt(n)
+    assert s.mean == 2.0
+    assert s.ci95 == pytest.approx((2.0 - half, 2.0 + half))
+    assert Stat.of(np.array([5.0])).ci95 == (5.0, 5.0)
+    assert Stat.of(np.full(10, 7.0)).ci95 == (7.0, 7.0)
+    assert Stat.of(np.array([np.nan, 1.0])).to_dict()["mean"] is None
+
+
+@given(st.lists(st.floats(-1e6, 1e6), min_size=2, max_size=50))
+def test_interval_contains_mean(values):
+    s = Stat.of(np.array(values))
+    assert s.ci95[0] <= s.mean + 1e-6 and s.mean <= s.ci95[1] + 1e-6
+
+
+def test_atomic_write_leaves_no_partial_file(tmp_path, monkeypatch):
+    target = tmp_path / "out.json"
+    atomic_write_text(target, json.dumps({"a": 1}))
+    assert json.loads(target.read_text()) == {"a": 1}
+
+    def boom(*_a, **_k):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("os.replace", boom)
+    with pytest.raises(RuntimeError):
+        atomic_write_text(target, "new")
+    assert json.loads(target.read_text()) == {"a": 1}
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
