@@ -26,12 +26,10 @@ ASSIGNMENT_MODES = {"heuristic": ASSIGN_GREEDY, "exact": ASSIGN_EXACT, "doctrine
 
 
 @nb.njit(cache=True)
-def greedy_assign(cand_thr, cand_fu, cand_score, n_cand, capacity, thr_taken, chosen):
-    """Take candidates in descending score while threat and fire unit are free; returns the count."""
-    order = np.argsort(-cand_score[:n_cand], kind="mergesort")
+def _take_in_order(order, cand_thr, cand_fu, capacity, thr_taken, chosen):
+    """Take candidates in the given order while their threat and fire unit are free; returns the count."""
     n_chosen = 0
-    for q in range(n_cand):
-        c = order[q]
+    for c in order:
         j = cand_thr[c]
         f = cand_fu[c]
         if thr_taken[j] or capacity[f] <= 0:
@@ -44,19 +42,16 @@ def greedy_assign(cand_thr, cand_fu, cand_score, n_cand, capacity, thr_taken, ch
 
 
 @nb.njit(cache=True)
+def greedy_assign(cand_thr, cand_fu, cand_score, n_cand, capacity, thr_taken, chosen):
+    """Maximum marginal return: candidates in descending score."""
+    order = np.argsort(-cand_score[:n_cand], kind="mergesort")
+    return _take_in_order(order, cand_thr, cand_fu, capacity, thr_taken, chosen)
+
+
+@nb.njit(cache=True)
 def first_feasible_assign(cand_thr, cand_fu, n_cand, capacity, thr_taken, chosen):
     """Candidates in the order listed (threats by arrival, units in scenario order)."""
-    n_chosen = 0
-    for c in range(n_cand):
-        j = cand_thr[c]
-        f = cand_fu[c]
-        if thr_taken[j] or capacity[f] <= 0:
-            continue
-        thr_taken[j] = True
-        capacity[f] -= 1
-        chosen[n_chosen] = c
-        n_chosen += 1
-    return n_chosen
+    return _take_in_order(np.arange(n_cand), cand_thr, cand_fu, capacity, thr_taken, chosen)
 
 
 def exact_assign(cand_thr: np.ndarray, cand_fu: np.ndarray, cand_score: np.ndarray,
