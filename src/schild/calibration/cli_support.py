@@ -1,0 +1,151 @@
+"""The ``schild calibrate`` and ``schild validate --data`` commands."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from ..errors import InputError
+from ..results import atomic_write_text
+from .pipeline import calibrate, read_params
+from .data import load, parse_date
+from .validate import validate
+
+__all__ = ["run_calibration", "run_validation"]
+
+
+def _check_runs(runs: int, seed: int) -> None:
+    if runs < 1:
+        raise InputError(f"--runs must be at least 1, got {runs}")
+    if seed < 0:
+        raise InputError(f"--seed must be a non-negative integer, got {seed}")
+
+
+def _json_default(x: Any) -> Any:
+    if isinstance(x, (np.floating, np.integer)):
+        return x.item()
+    if isinstance(x, np.ndarray):
+        return x.tolist()
+    raise TypeError(type(x))
+
+
+def _clean(obj: Any) -> Any:
+    """NaN/inf -> None so the file is strict JSON."""
+    if isinstance(obj, dict):
+        return {k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean(v) for v in obj]
+    if isinstance(obj, (float, np.floating)):
+        return None if not math.isfinite(float(obj)) else float(obj)
+    if isinstance(obj, np.integer):
+        return int(obj)
+    return obj
+
+
+def run_calibration(*, data: Path, until: str, since: str | None, out: Path, runs: int, seed: int,
+                    console: Console) -> dict[str, Any]:
+    """Fit the family to the reports from ``since`` (default: the start) to ``until``; write ``out``."""
+    _check_runs(runs, seed)
+    until_ts = parse_date(until, "until")
+    since_ts = parse_date(since, "since")
+    if since_ts is not None and since_ts > until_ts:
+        raise InputError(f"--since {since} is after --until {until}")
+    if out.exists() and out.is_dir():
+        raise InputError("is a directory; --out names the parameters file to write", file=str(out))
+    t0 = time.perf_counter()
+    df = load(data)
+    console.print(f"[bold]calibrating[/] on {data.name}: "
+                  f"{since_ts.date() if since_ts is not None else 'start'} .. {until_ts.date()}", highlight=False)
+    doc = calibrate(df, until=until_ts, since=since_ts, runs=runs, seed=seed, data_file=data,
+                    progress=lambda msg: console.print(f"  {msg}", highlight=False))
+    doc["timing_s"]["wall"] = round(time.perf_counter() - t0, 1)
+    atomic_write_text(out, json.dumps(_clean(doc), indent=1, default=_json_default))
+    table = Table(title=f"fitted to {doc['fit_until']}: posterior mean ± sd at {doc['last_month']}")
+    for col in ("group", "windows", "level a", "drift tau", "month sd", "rho"):
+        table.add_column(col, justify="left" if col == "group" else "right")
+    for g, rep in doc["groups"].items():
+        ps = rep["posterior"]
+        f = lambda k, d=2: f"{ps[k]['mean']:.{d}f} ± {ps[k]['sd']:.{d}f}" if k in ps else "-"  # noqa: E731
+        table.add_row(g, str(rep["windows"]), f("level_last"), f("tau"), f("sigma"), f("rho", 3))
+    console.print(table)
+    if "drone" in doc["groups"]:
+        rep = doc["groups"]["drone"]
+        ps = rep["posterior"]
+        console.print(f"drone: EW defeat probability {ps['ew']['mean']:.2f} ± {ps['ew']['sd']:.2f}, oblast share of "
+                      f"a raid {ps['share']['mean']:.2f} ± {ps['share']['sd']:.2f}, decoy share at "
+                      f"{doc['last_month']} {rep['map'].get('delta_last', 0.0):.2f} (MAP)", highlight=False)
+    console.print("level a: logit shift of every fire unit's single-shot pk against the class "
+                  "(0 = catalogue); tau: drift per month; rho: over-dispersion of attack windows", highlight=False)
+    if doc["unfitted_groups"]:
+        console.print(f"no training data for: {', '.join(doc['unfitted_groups'])}", highlight=False)
+    console.print(f"parameters: {out}  (tables {doc['timing_s']['tables']} s, fit {doc['timing_s']['fit']} s, "
+                  f"wall {doc['timing_s']['wall']} s)", highlight=False)
+    return doc
+
+
+def run_validation(*, data: Path, params: Path, from_date: str, until: str | None, json_out: Path | None,
+                   report: Path | None, runs: int, seed: int, console: Console) -> dict[str, Any]:
+    """Predict the months from ``from_date`` to ``until`` with the calibrated family; score vs the naive."""
+    _check_runs(runs, seed)
+    doc = read_params(params)
+    from_ts = parse_date(from_date, "from")
+    until_ts = parse_date(until, "until")
+    if until_ts is not None and until_ts < from_ts:
+        raise InputError(f"--until {until} is before --from {from_date}")
+    if json_out is not None and json_out.exists() and json_out.is_dir():
+        raise InputError("is a directory; --json names the file to write", file=str(json_out))
+    t0 = time.perf_counter()
+    df = load(data)
+    result = validate(df, doc, from_ts=from_ts, until_ts=until_ts, runs=runs, seed=seed,
+                      progress=lambda msg: console.print(f"  {msg}", highlight=False))
+    result["meta"]["seconds"] = round(time.perf_counter() - t0, 1)
+    result["meta"]["params_file"] = params.name
+    if json_out is not None:
+        atomic_write_text(json_out, json.dumps(_clean(result), indent=1, default=_json_default))
+    if report is not None:
+        from ..data.ukraine import monthly_table
+        from ..report.validation import write_validation_report
+
+        rows = pd.DataFrame(result["rows"])
+        naive_rows = pd.DataFrame(result["naive"]["rows"])
+        summ = pd.DataFrame([{"class": c, "n_months": v["n_months"], "coverage_90": v["coverage90"],
+                              "mae_pp": v["mae_pp"], "bias_pp": v["bias_pp"]} for c, v in result["summary"].items()])
+        hist = monthly_table(df)
+        hist = hist[hist["class"].isin(set(rows["class"]) if len(rows) else set())
+                    & (hist["month"] <= doc["last_month"])]
+        paths = write_validation_report(
+            rows, summ, report, doc["fit_until"], naive=naive_rows[naive_rows["class"].isin(set(rows["class"]))]
+            if len(naive_rows) else None, history=hist,
+            title=f"schild hold-out check: fitted to {doc['fit_until']}, predicted "
+                  f"{result['meta']['months'][0]}..{result['meta']['months'][-1]}")
+        result["meta"]["report"] = {"png": str(paths.png), "html": str(paths.html)}
+    table = Table(title=f"hold-out {result['meta']['months'][0]}..{result['meta']['months'][-1]} "
+                        f"(fitted to {doc['fit_until']}; {runs} replications/month)")
+    for col in ("class", "months", "MAE pp", "naive MAE pp", "90% coverage", "naive coverage", "bias pp"):
+        table.add_column(col, justify="left" if col == "class" else "right")
+    def fmt(x: Any, d: int = 2) -> str:
+        return "-" if x is None or (isinstance(x, float) and not math.isfinite(x)) else f"{x:.{d}f}"
+
+    for cls, s in result["summary"].items():
+        better = s["mae_pp"] is not None and s.get("naive_mae_pp") is not None and s["mae_pp"] < s["naive_mae_pp"]
+        table.add_row(cls, str(s["n_months"]), ("[green]" if better else "") + fmt(s["mae_pp"]),
+                      fmt(s.get("naive_mae_pp")), fmt(s["coverage90"]), fmt(s.get("naive_coverage90")),
+                      fmt(s.get("bias_pp"), 1))
+    console.print(table)
+    if result["not_modelled"]:
+        console.print("not modelled: " + "; ".join(f"{k} ({v})" for k, v in result["not_modelled"].items()),
+                      highlight=False)
+    if json_out is not None:
+        console.print(f"validation: {json_out}", highlight=False)
+    if report is not None:
+        console.print(f"report: {result['meta']['report']['html']}", highlight=False)
+    console.print(f"wall {result['meta']['seconds']} s", highlight=False)
+    return result

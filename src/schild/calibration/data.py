@@ -1,0 +1,99 @@
+"""From the loader's rows to what the calibration fits: attack windows per simulated group.
+
+A *window* is one attack window (``window_start``, ``window_end``) and one simulated group (see
+:data:`schild.calibration.family.SIM_GROUPS`): launched, destroyed and lost summed over the rows of that
+window whose ``destroyed`` was reported (the same rows :func:`schild.data.ukraine.monthly_table` rates),
+so monthly sums of windows equal the monthly table's ``launched_rated`` and ``defeated``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from .family import SIM_CLASSES, group_of
+
+__all__ = ["DECOYS_COUNTED_FROM", "LOST_SPLIT_FROM", "load", "windows", "parse_date", "month_range",
+           "month_index"]
+
+#: First month whose drone counts include decoys ("Shahed-type UAVs and decoy drones of various types"
+#: from autumn 2024; docs/data-ukraine.md). Before it the decoy share is 0 by construction.
+DECOYS_COUNTED_FROM = "2024-09"
+#: First month from which nearly every drone report gives 'locally lost' separately (26 of 31 rows in
+#: 2024-09, all but one afterwards); from then on a window's (destroyed, lost, rest) split is fitted.
+LOST_SPLIT_FROM = "2024-09"
+
+
+def parse_date(value: str | None, what: str) -> pd.Timestamp | None:
+    """A 'YYYY-MM-DD' date; raises InputError naming the option."""
+    if value is None:
+        return None
+    s = str(value).strip()
+    try:
+        ts = pd.Timestamp(s)
+    except (ValueError, TypeError):
+        raise InputError(f"--{what} {value!r} is not a date; expected YYYY-MM-DD") from None
+    if pd.isna(ts) or len(s) < 8:
+        raise InputError(f"--{what} {value!r} is not a date; expected YYYY-MM-DD")
+    return ts.normalize()
+
+
+def load(path: str | Path) -> pd.DataFrame:
+    """The loader's rows; a missing or malformed file becomes an InputError (exit code 2 in the CLI)."""
+    import warnings
+
+    from ..data.ukraine import UkraineDataError, UnknownModelWarning, load_attacks
+
+    p = Path(path)
+    if not p.exists():
+        raise InputError("data file not found; expected the daily attacks CSV", file=str(p))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UnknownModelWarning)
+            warnings.simplefilter("ignore", UserWarning)
+            return load_attacks(p)
+    except UkraineDataError as exc:
+        raise InputError(str(exc)) from exc
+
+
+def windows(df: pd.DataFrame, since: pd.Timestamp | None = None,
+            until: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Rated launches per attack window and simulated group, with month (of window_start).
+
+    Columns: ``window_start, window_end, month, class, group, launched, destroyed, lost, defeated,
+    lost_reported`` (any row of the window gave 'locally lost'). ``since``/``until`` filter on the
+    window start (``until`` inclusive of the whole day).
+    """
+    d = df[df["class"].isin(SIM_CLASSES)].copy()
+    d = d[d["destroyed"].notna() & d["launched"].notna() & (d["launched"] > 0)]
+    if since is not None:
+        d = d[d["window_start"] >= since]
+    if until is not None:
+        d = d[d["window_start"] < until + pd.Timedelta(days=1)]
+    cols = ["window_start", "window_end", "month", "class", "group", "launched", "destroyed", "lost",
+            "defeated", "lost_reported"]
+    if d.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    d["group"] = [group_of(c, t) for c, t in zip(d["class"], d["threat_type"])]
+    d["month"] = d["window_start"].dt.strftime("%Y-%m")
+    g = d.groupby(["window_start", "window_end", "month", "class", "group"], sort=True)
+    out = g.agg(launched=("launched", "sum"), destroyed=("destroyed", "sum"), lost=("lost", "sum"),
+                lost_reported=("lost_reported", "any")).reset_index()
+    out["defeated"] = np.minimum(out["destroyed"] + out["lost"], out["launched"])
+    return out[cols].reset_index(drop=True)
+
+
+def month_range(first: str, last: str) -> list[str]:
+    """Calendar months 'YYYY-MM' from first to last inclusive."""
+    p0, p1 = pd.Period(first, "M"), pd.Period(last, "M")
+    return [str(p0 + i) for i in range((p1 - p0).n + 1)] if p1 >= p0 else []
+
+
+def month_index(months: Any, origin: str) -> np.ndarray:
+    """Months ('YYYY-MM') as integers counted from ``origin``."""
+    p0 = pd.Period(origin, "M")
+    return np.array([(pd.Period(str(m), "M") - p0).n for m in months], dtype=np.int64)

@@ -1,0 +1,216 @@
+"""Calibrate the scenario family on a training period and write/read the parameters file."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from ..errors import InputError
+from .data import DECOYS_COUNTED_FROM, LOST_SPLIT_FROM, windows
+from .family import SIM_GROUPS
+from .model import (GH_POINTS, KNOT_MONTHS, LEVEL_PRIOR, PRIORS, TAU_DELTA, GroupFit, _u_centre, bounded, fit_group,
+                    training_months)
+from .predict import THREATS_PER_SIM
+from .tables import GroupTable, build_table
+
+__all__ = ["FORMAT", "calibrate", "read_params", "build_tables", "fit_all"]
+
+FORMAT = "schild-calibration/1"
+GROUP_ORDER = tuple(SIM_GROUPS)
+#: Metropolis iterations per group (half burn-in) and posterior draws kept.
+MCMC_ITER = 8000
+MCMC_DRAWS = 200
+
+
+def build_tables(win: pd.DataFrame, *, runs: int, seed: int,
+                 progress: Callable[[str, int, int], None] | None = None) -> dict[str, GroupTable]:
+    """Simulator tables for every group with training windows (sizes up to the largest window)."""
+    out = {}
+    for g in GROUP_ORDER:
+        w = win[win["group"] == g]
+        if w.empty:
+            continue
+        cb = (lambda d, t, g=g: progress(g, d, t)) if progress else None
+        out[g] = build_table(g, runs=runs, seed=seed, n_max=float(w["launched"].max()), progress=cb)
+    return out
+
+
+def fit_all(win: pd.DataFrame, last_month: str, tables: dict[str, GroupTable], *, seed: int = 0,
+            tau_fixed: float | None = None, n_iter: int = 8000, n_draws: int = 200,
+            progress: Callable[[str], None] | None = None) -> dict[str, GroupFit]:
+    """Fit the drone group first (it carries the raid share), then every missile group."""
+    fits: dict[str, GroupFit] = {}
+    share = None
+    for i, g in enumerate(GROUP_ORDER):
+        w = win[win["group"] == g].reset_index(drop=True)
+        if w.empty or g not in tables:
+            continue
+        if progress:
+            progress(g)
+        months = training_months(w, last_month)
+        f = fit_group(g, w, months, tables[g], share_fixed=share, tau_fixed=tau_fixed, n_iter=n_iter,
+                      n_draws=n_draws, seed=seed + 101 * (i + 1))
+        fits[g] = f
+        if g == "drone":
+            share = f.model.unpack(f.theta)["share"]
+    return fits
+
+
+def _prior_share_draws(n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    u = _u_centre("share") + PRIORS["share"][3] * rng.standard_normal(n)
+    return np.asarray(bounded("share", u))
+
+
+def posterior_block(fits: dict[str, GroupFit], last_month: str, n_draws: int, seed: int) -> dict[str, Any]:
+    """What prediction needs: per-draw parameters at the last fitted month."""
+    groups = {}
+    share = None
+    for g, f in fits.items():
+        d = f.summary_draws()
+        gd = {k: [float(x) for x in v] for k, v in d.items() if k not in ("share",)}
+        if f.model.drone:
+            share = d["share"]
+            gd.setdefault("v_last", None)
+        groups[g] = gd
+    if share is None:
+        share = _prior_share_draws(n_draws, seed)
+    # align lengths (all groups hold the same number of draws unless a chain was short)
+    n = min([len(share)] + [len(v["tau"]) for v in groups.values()])
+    for gd in groups.values():
+        for k, v in gd.items():
+            if isinstance(v, list):
+                gd[k] = v[:n]
+    return {"last_month": last_month, "share": [float(x) for x in share[:n]], "groups": groups}
+
+
+def _summ(x: np.ndarray) -> dict[str, float]:
+    x = np.asarray(x, float)
+    return {"mean": float(x.mean()), "sd": float(x.std()), "p05": float(np.quantile(x, 0.05)),
+            "p95": float(np.quantile(x, 0.95))}
+
+
+def group_report(f: GroupFit) -> dict[str, Any]:
+    m = f.model
+    P = m.unpack(f.theta)
+    d = f.summary_draws()
+    rep: dict[str, Any] = {
+        "class": SIM_GROUPS[f.group][0], "threat_type": SIM_GROUPS[f.group][1],
+        "windows": int(len(m.win)), "launched": float(m.n.sum()), "months": [m.months[0], m.months[-1]],
+        "parameters": int(m.dim), "acceptance": round(float(f.acceptance), 3),
+        "log_posterior_map": float(f.logpost), "log_evidence_laplace": float(f.evidence),
+        "seconds": round(f.seconds, 1),
+        "map": {"level_last": float(P["level"][-1]), "tau": P["tau"], "sigma": P["sigma"], "rho": P["rho"]},
+        "posterior": {k: _summ(v) for k, v in d.items() if v is not None},
+        "level_path_map": {mo: round(float(a), 4) for mo, a in zip(m.months, P["level"])},
+    }
+    if m.drone:
+        rep["map"].update({"ew": P["ew"], "share": P["share"],
+                           "delta_last": float(P["delta"][-1]) if m.K else 0.0})
+        rep["delta_path_map"] = {mo: round(float(x), 4) for mo, x in zip(m.months, P["delta"]) if x > 0}
+        # the simulated defeated share at the median window size of the last fitted month, for reading
+    return rep
+
+
+def calibrate(df: pd.DataFrame, *, until: pd.Timestamp, since: pd.Timestamp | None = None, runs: int = 40,
+              seed: int = 0, n_iter: int | None = None, n_draws: int | None = None,
+              data_file: str | Path | None = None,
+              progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Fit on windows from ``since`` to ``until`` (inclusive); returns the parameters document.
+
+    ``runs``: replications per simulated raid at the design-grid nodes (more for small raids).
+    """
+    t0 = time.perf_counter()
+    n_iter = MCMC_ITER if n_iter is None else n_iter
+    n_draws = MCMC_DRAWS if n_draws is None else n_draws
+    win = windows(df, since=since, until=until)
+    if win.empty:
+        classes = ", ".join(sorted({c for c, _ in SIM_GROUPS.values()}))
+        raise InputError(f"no rated launches of the modelled classes ({classes}) "
+                         f"between {since.date() if since is not None else 'the start'} and {until.date()}")
+    last_month = until.strftime("%Y-%m")
+    if progress:
+        progress("simulating the scenario family on the design grid")
+    tables = build_tables(win, runs=runs, seed=seed)
+    t_tables = time.perf_counter() - t0
+    fits = fit_all(win, last_month, tables, seed=seed, n_iter=n_iter, n_draws=n_draws,
+                   progress=(lambda g: progress(f"fitting {g}")) if progress else None)
+    t_fit = time.perf_counter() - t0 - t_tables
+    data_info: dict[str, Any] = {
+        "since": since.strftime("%Y-%m-%d") if since is not None else None,
+        "until": until.strftime("%Y-%m-%d"), "first_month": str(win["month"].min()), "last_month": last_month,
+        "windows": {g: int((win["group"] == g).sum()) for g in GROUP_ORDER if (win["group"] == g).any()},
+    }
+    if data_file is not None:
+        p = Path(data_file)
+        data_info["file"] = p.name
+        try:
+            data_info["sha256"] = hashlib.sha256(p.read_bytes()).hexdigest()
+        except OSError:
+            pass
+    return {
+        "format": FORMAT,
+        "model": "Ukraine oblast scenario family (schild.calibration); see docs/calibration.md",
+        "schild_version": __version__,
+        "fit_until": until.strftime("%Y-%m-%d"),
+        "last_month": last_month,
+        "settings": {"runs": runs, "seed": seed, "mcmc_iterations": n_iter, "draws": n_draws},
+        "structure": {
+            "knot_months": KNOT_MONTHS, "gh_points": GH_POINTS, "tau_delta": TAU_DELTA,
+            "decoys_counted_from": DECOYS_COUNTED_FROM, "lost_split_from": LOST_SPLIT_FROM,
+            "threats_per_sim": THREATS_PER_SIM,
+            "groups": {g: {"class": c, "threat_type": t} for g, (c, t) in SIM_GROUPS.items()},
+        },
+        "priors": {"level_first": {"normal": list(LEVEL_PRIOR)},
+                   **{k: {"lower": v[0], "upper": v[1], "centre": v[2], "logit_sd": v[3]} for k, v in PRIORS.items()}},
+        "data": data_info,
+        "groups": {g: group_report(f) for g, f in fits.items()},
+        "unfitted_groups": [g for g in GROUP_ORDER if g not in fits],
+        "tables": {g: t.to_dict() for g, t in tables.items()},
+        "posterior": posterior_block(fits, last_month, n_draws, seed),
+        "timing_s": {"tables": round(t_tables, 1), "fit": round(t_fit, 1),
+                     "total": round(time.perf_counter() - t0, 1)},
+    }
+
+
+def read_params(path: str | Path) -> dict[str, Any]:
+    """Read and check a parameters file; InputError when it is missing or not of this shape."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError("parameters file not found", file=str(p))
+    try:
+        doc = json.loads(p.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"not valid JSON ({exc})", file=str(p)) from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise InputError(f"not a schild calibration file (expected \"format\": \"{FORMAT}\"; "
+                         "write one with `schild calibrate`)", file=str(p))
+    post = doc.get("posterior")
+    try:
+        ok = (isinstance(post, dict) and isinstance(post.get("share"), list) and len(post["share"]) > 0
+              and isinstance(post.get("groups"), dict) and isinstance(doc.get("fit_until"), str))
+        if ok:
+            n = len(post["share"])
+            for g, gd in post["groups"].items():
+                if g not in SIM_GROUPS:
+                    raise InputError(f"unknown group {g!r} in posterior", file=str(p))
+                for key in ("level_last", "tau", "sigma", "rho"):
+                    v = gd.get(key)
+                    if not isinstance(v, list) or len(v) != n or not all(isinstance(x, (int, float)) for x in v):
+                        ok = False
+                if g == "drone" and not isinstance(gd.get("ew"), list):
+                    ok = False
+            pd.Period(post["last_month"], "M")
+    except (TypeError, ValueError, KeyError):
+        ok = False
+    if not ok:
+        raise InputError("parameters file is incomplete or damaged (posterior draws missing or of "
+                         "different lengths); run `schild calibrate` again", file=str(p))
+    return doc

@@ -1,0 +1,66 @@
+"""Rolling-origin checks inside a training period: how a model structure would have forecast before.
+
+For each origin (a month end inside the training data), fit on everything up to it, predict the next
+``horizon`` months, and score against the reports and the naive yardstick. Predictions use the
+simulator tables (``method="table"``), the same model as :mod:`schild.calibration.predict` without new
+simulations, so structures can be compared in minutes. Used to choose the drift structure (see
+``docs/calibration.md``); never run on held-out months.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pandas as pd
+
+from ..data.ukraine import monthly_table
+from ..data.validation import naive_forecast, score
+from .pipeline import build_tables, fit_all, posterior_block
+from .data import windows
+from .family import SIM_CLASSES
+from .predict import predict_months, rows_from_draws
+
+__all__ = ["rolling_origin", "STRUCTURES"]
+
+#: name -> tau_fixed (None: the drift is fitted; 0: a static level with month effects).
+STRUCTURES: dict[str, float | None] = {"drift": None, "static": 0.0}
+
+
+def rolling_origin(df: pd.DataFrame, origins: list[str], *, horizon: int = 6, runs: int = 200, seed: int = 0,
+                   table_runs: int = 40, structures: dict[str, float | None] | None = None,
+                   n_iter: int = 6000, progress: Callable[[str], None] | None = None) -> pd.DataFrame:
+    """Scores per origin, structure and class: ``n_months, mae_pp, coverage_90, bias_pp`` and the naive's."""
+    structures = STRUCTURES if structures is None else structures
+    last_origin = max(pd.Timestamp(o) for o in origins)
+    end_all = (pd.Period(last_origin, "M") + horizon).end_time.normalize()
+    tables = build_tables(windows(df, until=end_all), runs=table_runs, seed=seed)
+    monthly = monthly_table(df)
+    out: list[dict[str, Any]] = []
+    for o in origins:
+        until = pd.Timestamp(o)
+        last_month = until.strftime("%Y-%m")
+        train = windows(df, until=until)
+        p0 = pd.Period(last_month, "M")
+        ahead = windows(df, since=(p0 + 1).start_time, until=(p0 + horizon).end_time.normalize())
+        naive = naive_forecast(monthly, until=last_month, months=6)
+        naive = naive[naive["month"].isin(set(ahead["month"]))]
+        ns = score(naive).set_index("class")
+        for name, tau in structures.items():
+            if progress:
+                progress(f"origin {last_month}, structure {name}")
+            fits = fit_all(train, last_month, tables, seed=seed, tau_fixed=tau, n_iter=n_iter)
+            post = posterior_block(fits, last_month, 200, seed)
+            w = ahead[ahead["group"].isin(list(post["groups"]))]
+            pred = predict_months(post, w, runs=runs, seed=seed, method="table", tables=tables)
+            rows = rows_from_draws(pred, w)
+            for r in score(rows).itertuples(index=False):
+                cls = str(r[0])
+                if cls not in SIM_CLASSES:
+                    continue
+                nv = ns.loc[cls] if cls in ns.index else None
+                out.append({"origin": last_month, "structure": name, "class": cls, "n_months": int(r.n_months),
+                            "mae_pp": float(r.mae_pp), "coverage_90": float(r.coverage_90),
+                            "bias_pp": float(r.bias_pp),
+                            "naive_mae_pp": float(nv["mae_pp"]) if nv is not None else float("nan"),
+                            "naive_coverage_90": float(nv["coverage_90"]) if nv is not None else float("nan")})
+    return pd.DataFrame(out)

@@ -1,0 +1,94 @@
+"""``schild calibrate`` and ``schild validate --data`` end to end on a tiny authored CSV."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from schild.cli import app
+
+runner = CliRunner()
+ROW_KEYS = {"class", "month", "observed_launched", "observed_defeated", "predicted_defeated_mean",
+            "predicted_defeated_p05", "predicted_defeated_p95"}
+
+
+@pytest.fixture(scope="module")
+def params_file(small_grid_module, tmp_path_factory) -> Path:
+    tiny_csv = Path(__file__).resolve().parent / "attacks_tiny.csv"
+    out = tmp_path_factory.mktemp("cal") / "params.json"
+    res = runner.invoke(app, ["calibrate", "--data", str(tiny_csv), "--until", "2024-06-30", "--out", str(out),
+                              "--runs", "4", "--seed", "1"])
+    assert res.exit_code == 0, res.output
+    assert "drone" in res.output and "parameters:" in res.output
+    return out
+
+
+def test_calibrate_then_validate(params_file, tiny_csv, tmp_path):
+    doc = json.loads(params_file.read_text())
+    assert doc["format"] == "schild-calibration/1" and doc["fit_until"] == "2024-06-30"
+    assert set(doc["groups"]) == {"drone", "cruise", "ballistic", "aeroballistic"}
+    n = len(doc["posterior"]["share"])
+    assert n > 10 and all(len(g["level_last"]) == n for g in doc["posterior"]["groups"].values())
+    assert doc["groups"]["drone"]["posterior"]["ew"]["mean"] >= 0
+
+    out, rep = tmp_path / "v.json", tmp_path / "report"
+    res = runner.invoke(app, ["validate", "--data", str(tiny_csv), "--params", str(params_file), "--from",
+                              "2024-07-01", "--until", "2024-08-31", "--json", str(out), "--report", str(rep),
+                              "--runs", "30", "--seed", "2"])
+    assert res.exit_code == 0, res.output
+    assert "naive MAE" in res.output
+    v = json.loads(out.read_text())
+    assert {"rows", "summary", "naive"} <= set(v)
+    months = {r["month"] for r in v["rows"]}
+    assert months == {"2024-07", "2024-08"}
+    classes = {r["class"] for r in v["rows"]}
+    assert {"drone", "cruise", "ballistic"} <= classes and "tactical_uav" not in classes
+    for r in v["rows"]:
+        assert ROW_KEYS <= set(r)
+        assert 0 <= r["predicted_defeated_p05"] <= r["predicted_defeated_mean"] <= r["predicted_defeated_p95"]
+        assert r["predicted_defeated_p95"] <= r["observed_launched"]
+    for cls, s in v["summary"].items():
+        assert {"coverage90", "mae_pp", "naive_mae_pp", "naive_coverage90"} <= set(s)
+        assert 0 <= s["coverage90"] <= 1 and s["mae_pp"] >= 0
+        ours = [r for r in v["rows"] if r["class"] == cls]
+        mae = sum(abs(r["predicted_defeated_mean"] - r["observed_defeated"]) / r["observed_launched"] * 100
+                  for r in ours) / len(ours)
+        assert s["mae_pp"] == pytest.approx(mae)
+        cov = sum(r["predicted_defeated_p05"] <= r["observed_defeated"] <= r["predicted_defeated_p95"]
+                  for r in ours) / len(ours)
+        assert s["coverage90"] == pytest.approx(cov)
+    assert {r["class"] for r in v["naive"]["rows"]} >= {"drone", "cruise"}
+    assert "tactical_uav" in v["not_modelled"]
+    assert (rep / "validation.png").stat().st_size > 1000
+    html = (rep / "validation.html").read_text()
+    assert "naive" in html and "Petro Ivaniuk" in html
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["calibrate", "--data", "{csv}", "--until", "2024-13-45", "--out", "{tmp}/p.json"], "not a date"),
+    (["calibrate", "--data", "{tmp}/nope.csv", "--until", "2024-06-30", "--out", "{tmp}/p.json"], "not found"),
+    (["calibrate", "--data", "{csv}", "--until", "2021-01-31", "--out", "{tmp}/p.json"], "no rated launches"),
+    (["calibrate", "--data", "{csv}", "--until", "2024-06-30", "--since", "2024-07-01", "--out", "{tmp}/p.json"],
+     "after"),
+    (["validate", "--data", "{csv}", "--params", "{tmp}/bad.json", "--from", "2024-07-01"], "not a schild calibration"),
+    (["validate", "--data", "{csv}", "--params", "{tmp}/missing.json", "--from", "2024-07-01"], "not found"),
+    (["validate", "--data", "{csv}", "--params", "{tmp}/bad.json"], "needs --data"),
+    (["validate", "--data", "{csv}", "--params", "{tmp}/broken.json", "--from", "2024-07-01"], "incomplete"),
+])
+def test_bad_input_exits_2(args, needle, tiny_csv, tmp_path):
+    (tmp_path / "bad.json").write_text(json.dumps({"rows": []}))
+    (tmp_path / "broken.json").write_text(json.dumps({"format": "schild-calibration/1", "fit_until": "2024-06-30",
+                                                       "posterior": {"share": [0.2], "groups": {"drone": {}}}}))
+    argv = [a.format(csv=tiny_csv, tmp=tmp_path) for a in args]
+    res = runner.invoke(app, argv)
+    assert res.exit_code == 2, res.output
+    assert needle in res.output
+
+
+def test_validate_refuses_fitted_months(params_file, tiny_csv):
+    res = runner.invoke(app, ["validate", "--data", str(tiny_csv), "--params", str(params_file), "--from",
+                              "2024-06-01"])
+    assert res.exit_code == 2 and "fitted period" in res.output

@@ -1,0 +1,85 @@
+"""The calibration recovers parameters from data simulated with known values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from schild.calibration.data import month_range
+from schild.calibration.model import fit_group
+from schild.calibration.sim import run_fractions, template, with_counts, with_params
+from schild.calibration.tables import build_table
+
+
+def _windows(group: str, months: list[str], per_month: int, n_lo: int, n_hi: int, rng) -> pd.DataFrame:
+    rows = []
+    for m in months:
+        for i in range(per_month):
+            start = pd.Timestamp(f"{m}-01") + pd.Timedelta(days=3 * i, hours=20)
+            rows.append({"window_start": start, "window_end": start + pd.Timedelta(hours=10), "month": m,
+                         "class": group, "group": group, "launched": float(rng.integers(n_lo, n_hi + 1))})
+    return pd.DataFrame(rows)
+
+
+def _simulate_outcomes(win: pd.DataFrame, group: str, a: float, share: float, rng, *, ew: float = 0.0,
+                       delta: dict[str, float] | None = None) -> pd.DataFrame:
+    """Destroyed/lost per window from the simulator itself at the true parameters (binomial noise)."""
+    tpl = template(group)
+    out = win.copy()
+    dd, ll = [], []
+    for n, m in zip(win["launched"], win["month"]):
+        nreg = max(1, int(round(share * n)))
+        dl = (delta or {}).get(m, 0.0)
+        nd = int(round(dl * nreg))
+        d_, l_, _ = run_fractions(with_params(with_counts(tpl, nreg - nd, nd), tpl, a, ew), 60, int(n) + 7)
+        probs = np.clip([d_, l_, 1 - d_ - l_], 0, 1)
+        k = rng.multinomial(int(n), probs / probs.sum())
+        dd.append(float(k[0]))
+        ll.append(float(k[1]))
+    out["destroyed"] = dd
+    out["lost"] = ll
+    out["defeated"] = out["destroyed"] + out["lost"]
+    out["lost_reported"] = [bool(delta and m in delta) for m in out["month"]]
+    return out
+
+
+def test_cruise_level_is_recovered():
+    rng = np.random.default_rng(11)
+    months = month_range("2023-01", "2023-12")
+    truth = -0.8
+    win = _simulate_outcomes(_windows("cruise", months, 5, 2, 40, rng), "cruise", truth, 0.25, rng)
+    table = build_table("cruise", runs=10, seed=0, n_nodes=np.array([1, 2, 4, 10]),
+                        a_nodes=np.arange(-3.0, 2.01, 1.0))
+    fit = fit_group("cruise", win, months, table, share_fixed=0.25, n_iter=1500, n_draws=100, seed=1)
+    d = fit.summary_draws()
+    lv = d["level_last"]
+    assert abs(lv.mean() - truth) < 0.3, lv.mean()
+    assert np.quantile(lv, 0.02) - 0.1 < truth < np.quantile(lv, 0.98) + 0.1
+    assert d["rho"].mean() < 0.05  # the data were plain binomial
+    sim_rate = win["defeated"].sum() / win["launched"].sum()
+    P = fit.model.unpack(fit.theta)
+    pd_, pl_ = fit.model.table.interp(np.maximum(1, 0.25 * fit.model.n), P["level"][fit.model.m_idx])
+    fitted_rate = float(((pd_ + pl_) * fit.model.n).sum() / fit.model.n.sum())
+    assert abs(fitted_rate - sim_rate) < 0.02
+
+
+def test_drone_kill_level_ew_and_decoys_are_recovered():
+    rng = np.random.default_rng(5)
+    months = month_range("2024-05", "2024-12")
+    truth = {"a": 1.0, "ew": 0.25, "share": 0.3, "delta": 0.5}
+    delta = {m: truth["delta"] for m in months if m >= "2024-09"}
+    win = _simulate_outcomes(_windows("drone", months, 6, 3, 30, rng), "drone", truth["a"], truth["share"], rng,
+                             ew=truth["ew"], delta=delta)
+    table = build_table("drone", runs=6, seed=0, n_nodes=np.array([1, 3, 9]),
+                        a_nodes=np.arange(-1.0, 3.01, 1.0), ew_nodes=np.array([0.0, 0.3, 0.6]),
+                        delta_nodes=np.array([0.0, 0.5, 0.75]))
+    fit = fit_group("drone", win, months, table, n_iter=1500, n_draws=100, seed=2)
+    d = fit.summary_draws()
+    assert abs(d["level_last"].mean() - truth["a"]) < 0.5, d["level_last"].mean()
+    assert abs(d["ew"].mean() - truth["ew"]) < 0.1, d["ew"].mean()
+    P = fit.model.unpack(fit.theta)
+    assert abs(P["delta"][-1] - truth["delta"]) < 0.15, P["delta"]
+    rate = win["defeated"].sum() / win["launched"].sum()
+    pd_, pl_ = fit.model.shares(P)
+    fitted = float(((pd_ + pl_) * fit.model.n).sum() / fit.model.n.sum())
+    assert abs(fitted - rate) < 0.02
