@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,8 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import schild
-from conftest import BINOMIAL_YAML
 from schild.engine.geometry import radar_horizon_km, sample_path
+
+
+BINOMIAL_YAML = (Path(__file__).parents[1] / "scenarios" / "binomial-check.yaml").read_text(encoding="utf-8")
 
 
 def test_radar_horizon_formula():
