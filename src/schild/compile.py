@@ -69,6 +69,7 @@ class WorldArrays(NamedTuple):
     cls_cw: np.ndarray
     decoy_disc: float
     hold_per_channel: int
+    exact_time_s: float
 
 
 @dataclass
@@ -347,6 +348,7 @@ def compile_world(spec: ScenarioSpec) -> World:
         cls_maxcost=cls_maxcost, cls_hold=cls_hold, cls_cw=cls_cw,
         decoy_disc=float(doc.decoy_discrimination),
         hold_per_channel=int(sc.battle_manager.hold_per_channel),
+        exact_time_s=float(sc.battle_manager.time_budget_ms) / 1000.0,
     )
     return World(
         spec=spec, arrays=arrays, threat_types=threat_types, asset_ids=[a.id for a in sc.assets],

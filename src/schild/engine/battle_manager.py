@@ -7,8 +7,8 @@ At an epoch the engine lists every feasible (threat, fire unit) engagement with 
 * ``greedy_assign`` (numba): maximum-marginal-return greedy, the real-time default;
 * ``first_feasible_assign`` (numba): the simple doctrine baseline, first come first served: threats in
   the order they came into reach, each to the first listed unit that can fire, no value or cost weighing;
-* ``exact_assign`` (Python, called from the engine through numba's object mode): the optimal assignment,
-  solved exactly as a rectangular assignment problem (each unit's free engagements are columns).
+* ``exact_assign`` (Python, called from the engine through numba's object mode): the optimal assignment
+  from the exact solver of ``schild.wta``, within the scenario's ``time_budget_ms`` per epoch.
 
 Both read the same arrays, so one can replace the other without touching the engine.
 """
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import numba as nb
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 ASSIGN_GREEDY = 0
 ASSIGN_EXACT = 1
@@ -55,39 +54,36 @@ def first_feasible_assign(cand_thr, cand_fu, n_cand, capacity, thr_taken, chosen
 
 
 def exact_assign(cand_thr: np.ndarray, cand_fu: np.ndarray, cand_score: np.ndarray,
-                 capacity: np.ndarray) -> np.ndarray:
-    """Optimal choice of candidates (indices) under one-per-threat and per-unit capacities."""
+                 capacity: np.ndarray, time_limit_s: float = 0.05) -> np.ndarray:
+    """Optimal choice of candidates (indices) under one-per-threat and per-unit capacities.
+
+    The epoch problem is handed to the exact solver of ``schild.wta`` as a static WTA problem with target
+    caps of 1: weapons are the fire units (units = free engagements), targets the threats, and
+    ``p'_ij = score_ij / max score`` with every target worth ``max score``. With one engagement per
+    target, minimising surviving value ``sum_j V (1 - p'_ij x_ij)`` is exactly maximising the summed
+    score. ``time_limit_s`` is the battle manager's time budget per epoch (anytime: the best assignment
+    found is used if optimality is not proven in time).
+    """
+    from ..wta import WTAProblem, solve
+
     n = len(cand_thr)
     if n == 0:
         return np.zeros(0, np.int64)
     threats, t_idx = np.unique(cand_thr, return_inverse=True)
     units, u_idx = np.unique(cand_fu, return_inverse=True)
     cap = np.minimum(capacity[units], len(threats)).astype(np.int64)
-    col_start = np.concatenate(([0], np.cumsum(cap)))
-    n_cols = int(col_start[-1])
-    if n_cols == 0:
-        return np.zeros(0, np.int64)
-    # Benefit matrix threats x (unit slots + one "hold" column per threat at benefit 0), so that leaving a
-    # threat unassigned is allowed; infeasible pairs get a large negative benefit.
-    benefit = np.full((len(threats), n_cols + len(threats)), -1e12)
-    benefit[np.arange(len(threats)), n_cols + np.arange(len(threats))] = 0.0
-    best_cand = np.full((len(threats), len(units)), -1, np.int64)
-    best_score = np.full((len(threats), len(units)), -np.inf)
+    best_cand = np.full((len(units), len(threats)), -1, np.int64)
+    best_score = np.zeros((len(units), len(threats)))
     for c in range(n):
-        ti, ui = t_idx[c], u_idx[c]
-        if cand_score[c] > best_score[ti, ui]:
-            best_score[ti, ui] = cand_score[c]
-            best_cand[ti, ui] = c
-    for ui in range(len(units)):
-        s0, s1 = col_start[ui], col_start[ui + 1]
-        if s1 > s0:
-            col = np.where(best_cand[:, ui] >= 0, best_score[:, ui], -1e12)
-            benefit[:, s0:s1] = col[:, None]
-    rows, cols = linear_sum_assignment(benefit, maximize=True)
-    slot_unit = np.repeat(np.arange(len(units)), cap)
-    chosen = []
-    for r, c in zip(rows, cols):
-        if c >= n_cols or benefit[r, c] <= -1e11:
-            continue
-        chosen.append(best_cand[r, slot_unit[c]])
-    return np.array(sorted(chosen), np.int64)
+        ui, ti = u_idx[c], t_idx[c]
+        if cand_score[c] > best_score[ui, ti]:
+            best_score[ui, ti] = cand_score[c]
+            best_cand[ui, ti] = c
+    top = float(best_score.max())
+    if top <= 0.0 or cap.sum() == 0:
+        return np.zeros(0, np.int64)
+    problem = WTAProblem(units=cap, values=np.full(len(threats), top), p=best_score / top,
+                         mask=best_cand >= 0, target_caps=np.ones(len(threats), np.int64))
+    x = solve(problem, method="exact", time_limit_s=time_limit_s).x
+    ui, ti = np.nonzero(x > 0)
+    return np.sort(best_cand[ui, ti]).astype(np.int64)

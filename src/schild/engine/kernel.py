@@ -26,10 +26,10 @@ URGENCY_S = 60.0  # time to impact at which a threat's weight is 1.5x that of a 
 
 
 @nb.njit(cache=True)
-def _exact_choice(cand_thr, cand_fu, cand_score, n_cand, capacity, chosen):
+def _exact_choice(cand_thr, cand_fu, cand_score, n_cand, capacity, chosen, time_limit_s):
     with nb.objmode(picked="int64[:]"):
         picked = exact_assign(cand_thr[:n_cand].copy(), cand_fu[:n_cand].copy(),
-                              cand_score[:n_cand].copy(), capacity.copy())
+                              cand_score[:n_cand].copy(), capacity.copy(), time_limit_s)
     for q in range(len(picked)):
         chosen[q] = picked[q]
         capacity[cand_fu[picked[q]]] -= 1
@@ -306,7 +306,7 @@ def run_one(W, U, ready0, reserve0, capacity, assign_mode, record,
                 if per_round < cap_now[f]:
                     cap_now[f] = per_round
             if assign_mode == ASSIGN_EXACT:
-                n_ch = _exact_choice(cand_thr, cand_fu, cand_score, n_cand, cap_now, chosen)
+                n_ch = _exact_choice(cand_thr, cand_fu, cand_score, n_cand, cap_now, chosen, W.exact_time_s)
             elif assign_mode == ASSIGN_FIRST:
                 n_ch = first_feasible_assign(cand_thr, cand_fu, n_cand, cap_now, taken, chosen)
             else:

@@ -154,7 +154,9 @@ class BattleManager(_Model):
         default=2, ge=0, le=100,
         description="At most this many threats per fire channel of a cheaper unit ahead may be held for it "
                     "at one epoch; the rest are engaged now (keeps a saturated cheap layer from starving).")
-    time_budget_ms: float = Field(default=50.0, gt=0, description="Solver time per decision epoch (exact).")
+    time_budget_ms: float = Field(
+        default=50.0, gt=0, le=60_000,
+        description="Time the exact assigner may spend per decision epoch (it uses its best answer then).")
 
 
 class Simulation(_Model):
