@@ -83,3 +83,36 @@ def test_drone_kill_level_ew_and_decoys_are_recovered():
     pd_, pl_ = fit.model.shares(P)
     fitted = float(((pd_ + pl_) * fit.model.n).sum() / fit.model.n.sum())
     assert abs(fitted - rate) < 0.02
+
+
+def test_drone_size_effect_is_recovered_and_moves_predictions():
+    """Windows whose kill level falls with raid size: the size covariate finds beta < 0, and a
+    prediction for bigger windows comes out lower."""
+    import math
+
+    from schild.calibration.model import SIZE_REF
+    from schild.calibration.pipeline import posterior_block
+    from schild.calibration.predict import predict_months
+
+    rng = np.random.default_rng(3)
+    months = month_range("2023-01", "2023-12")
+    table = build_table("drone", runs=6, seed=0, n_nodes=np.array([1, 4, 16, 64]),
+                        a_nodes=np.arange(-2.0, 4.01, 1.0), ew_nodes=np.array([0.0, 0.3]),
+                        delta_nodes=np.array([0.0, 0.75]))
+    win = _windows("drone", months, 8, 4, 300, rng)
+    share, truth = 0.2, -0.5
+    a_w = 1.0 + truth * (np.log(win["launched"].to_numpy()) - SIZE_REF)
+    d_, l_ = table.interp(np.maximum(1.0, share * win["launched"].to_numpy()), a_w, 0.0)
+    win["defeated"] = rng.binomial(win["launched"].astype(int), np.clip(d_ + l_, 0, 1)).astype(float)
+    win["destroyed"], win["lost"], win["lost_reported"] = win["defeated"], 0.0, False
+    fit = fit_group("drone", win, months, table, size_effect=True, n_iter=1500, n_draws=100, seed=4)
+    b = fit.summary_draws()["beta"]
+    assert abs(b.mean() - truth) < 0.2, b.mean()
+    post = posterior_block({"drone": fit}, months[-1], 100, 0)
+    ahead = pd.DataFrame({"window_start": [pd.Timestamp("2024-01-05"), pd.Timestamp("2024-02-05")],
+                          "month": ["2024-01", "2024-02"], "group": "drone", "launched": [20.0, 250.0]})
+    pred = predict_months(post, ahead, runs=200, seed=0, method="table", tables={"drone": table})
+    r_small = pred[("drone", "2024-01")].mean() / 20.0
+    r_big = pred[("drone", "2024-02")].mean() / 250.0
+    assert r_big < r_small - 0.02, (r_small, r_big)
+    assert math.isfinite(r_big)

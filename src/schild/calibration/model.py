@@ -55,6 +55,10 @@ __all__ = ["TAU_DELTA", "PRIORS", "KNOT_MONTHS", "GH_POINTS", "GroupModel", "Gro
            "metropolis", "bounded", "betabinom_logpmf", "training_months"]
 
 TAU_DELTA = 0.5
+#: Size covariate (drones, optional structure): the kill level of a window of n national launches is
+#: shifted by ``beta (log n - SIZE_REF)`` on the logit scale; prior beta ~ N(0, BETA_SD^2).
+SIZE_REF = math.log(30.0)
+BETA_SD = 0.5
 P_FLOOR = 1e-4
 
 #: name -> (lower, upper, prior centre, prior sd of the logit of the position in [lower, upper]).
@@ -119,6 +123,7 @@ class GroupModel:
     table: GroupTable
     share_fixed: float | None = None  # missiles: the drone fit's share
     tau_fixed: float | None = None
+    size_effect: bool = False  # drones: window-size covariate on the kill level (SIZE_REF, beta)
 
     def __post_init__(self) -> None:
         self.drone = self.group == "drone"
@@ -129,6 +134,8 @@ class GroupModel:
         self.n = w["launched"].to_numpy(float)
         self.k = w["defeated"].to_numpy(float)
         self.kd = w["destroyed"].to_numpy(float)
+        self.size_effect = bool(self.size_effect and self.drone)
+        self.x_size = np.log(np.maximum(self.n, 1.0)) - SIZE_REF
         self.kl = np.minimum(w["lost"].to_numpy(float), self.n - self.kd)
         self.kr = self.n - self.kd - self.kl
         # knots at M-1, M-1-3, ... down to <= 0; level of month m by linear interpolation
@@ -152,6 +159,9 @@ class GroupModel:
             self.i_ew, self.i_share = J + 3, J + 4
             self.i_v = slice(J + 5, J + 5 + self.K)
             names += ["u_ew", "u_share"] + [f"v{i}" for i in range(self.K)]
+        if self.size_effect:
+            self.i_beta = len(names)
+            names.append("beta")
         self.names = names
         self.dim = len(names)
         self._months_with_data = np.unique(self.m_idx)
@@ -180,7 +190,9 @@ class GroupModel:
                 delta[self.d_first:] = bounded("delta", vpath)
                 out["v_last"] = float(vpath[-1])
             out["delta"] = delta
+            out["beta"] = float(th[self.i_beta]) if self.size_effect else 0.0
         else:
+            out["beta"] = 0.0
             out["ew"] = 0.0
             out["share"] = float(self.share_fixed if self.share_fixed is not None else PRIORS["share"][2])
             out["delta"] = np.zeros(self.M)
@@ -211,8 +223,12 @@ class GroupModel:
     def shares(self, P: dict[str, Any], a_w: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Simulated destroyed and lost shares per window at levels ``a_w`` (default: the level path)."""
         Vd, Vl = self._rows(P)
-        a_w = P["level"][self.m_idx] if a_w is None else a_w
+        a_w = self.offset_level(P) if a_w is None else a_w
         return pchip_rows(Vd, self.table.a_nodes, a_w), pchip_rows(Vl, self.table.a_nodes, a_w)
+
+    def offset_level(self, P: dict[str, Any]) -> np.ndarray:
+        """Kill level of each window before the month effect: the month's level plus the size term."""
+        return P["level"][self.m_idx] + P["beta"] * self.x_size
 
     def window_loglik(self, P: dict[str, Any], a_w: np.ndarray) -> np.ndarray:
         """Log-likelihood of each window at kill levels ``a_w`` (windows x q)."""
@@ -237,7 +253,7 @@ class GroupModel:
     def loglik(self, th: np.ndarray, P: dict[str, Any] | None = None) -> float:
         """Log-likelihood with each month's effect integrated out (Gauss-Hermite)."""
         P = P or self.unpack(th)
-        a_w = P["level"][self.m_idx][:, None] + P["sigma"] * _GH_X[None, :]
+        a_w = self.offset_level(P)[:, None] + P["sigma"] * _GH_X[None, :]
         ll = self.window_loglik(P, a_w)
         per_month = np.zeros((self.M, GH_POINTS))
         np.add.at(per_month, self.m_idx, ll)
@@ -258,6 +274,8 @@ class GroupModel:
             v = th[self.i_v]
             lp += _norm_lp(v[0], _u_centre("delta"), PRIORS["delta"][3])
             lp += float(np.sum(_norm_lp(v[1:], 0.0, 1.0)))
+        if self.size_effect:
+            lp += _norm_lp(th[self.i_beta], 0.0, BETA_SD)
         # soft walls at the ends of the simulated grid of kill levels
         tau = self.tau(th)
         kv = th[0] + tau * math.sqrt(KNOT_MONTHS) * np.concatenate([[0.0], np.cumsum(th[1:self.J])])
@@ -314,6 +332,8 @@ class GroupFit:
         if self.model.drone:
             out["ew"] = np.array([r["ew"] for r in rows])
             out["share"] = np.array([r["share"] for r in rows])
+            if self.model.size_effect:
+                out["beta"] = np.array([r["beta"] for r in rows])
             if self.model.K:
                 out["v_last"] = np.array([r["v_last"] for r in rows])
         return out
@@ -334,11 +354,12 @@ def _map(model: GroupModel, x0: np.ndarray) -> tuple[np.ndarray, float]:
 
 
 def fit_group(group: str, win: pd.DataFrame, months: list[str], table: GroupTable, *,
-              share_fixed: float | None = None, tau_fixed: float | None = None, n_iter: int = 8000,
+              share_fixed: float | None = None, tau_fixed: float | None = None, size_effect: bool = False,
+              n_iter: int = 8000,
               n_draws: int = 200, seed: int = 0) -> GroupFit:
     """Fit one group: MAP, Laplace, then a random-walk Metropolis chain from the MAP."""
     t0 = time.perf_counter()
-    m = GroupModel(group, win, months, table, share_fixed, tau_fixed)
+    m = GroupModel(group, win, months, table, share_fixed, tau_fixed, size_effect)
     x, lp = _map(m, m.initial())
     H = _pd(-_hessian(m.logpost, x))
     _, logdet = np.linalg.slogdet(H)

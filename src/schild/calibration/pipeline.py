@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import json
 import time
 from pathlib import Path
@@ -15,8 +16,8 @@ from .. import __version__
 from ..errors import InputError
 from .data import DECOYS_COUNTED_FROM, LOST_SPLIT_FROM, windows
 from .family import SIM_GROUPS
-from .model import (GH_POINTS, KNOT_MONTHS, LEVEL_PRIOR, PRIORS, TAU_DELTA, GroupFit, _u_centre, bounded, fit_group,
-                    training_months)
+from .model import (BETA_SD, GH_POINTS, KNOT_MONTHS, LEVEL_PRIOR, PRIORS, SIZE_REF, TAU_DELTA, GroupFit,
+                    _u_centre, bounded, fit_group, training_months)
 from .predict import THREATS_PER_SIM
 from .tables import GroupTable, build_table
 
@@ -27,6 +28,9 @@ GROUP_ORDER = tuple(SIM_GROUPS)
 #: Metropolis iterations per group (half burn-in) and posterior draws kept.
 MCMC_ITER = 8000
 MCMC_DRAWS = 200
+#: The drone window-size covariate (model.SIZE_REF, beta) is part of the fitted structure; chosen on the
+#: rolling-origin checks (docs/calibration.md).
+SIZE_EFFECT = True
 
 
 def build_tables(win: pd.DataFrame, *, runs: int, seed: int,
@@ -43,19 +47,21 @@ def build_tables(win: pd.DataFrame, *, runs: int, seed: int,
 
 
 def fit_all(win: pd.DataFrame, last_month: str, tables: dict[str, GroupTable], *, seed: int = 0,
-            tau_fixed: float | None = None, n_iter: int = 8000, n_draws: int = 200,
+            tau_fixed: float | None = None, size_effect: bool = False, n_iter: int = 8000, n_draws: int = 200,
+            groups: tuple[str, ...] | None = None,
             progress: Callable[[str], None] | None = None) -> dict[str, GroupFit]:
-    """Fit the drone group first (it carries the raid share), then every missile group."""
+    """Fit the drone group first (it carries the raid share), then every missile group (or ``groups``)."""
     fits: dict[str, GroupFit] = {}
     share = None
     for i, g in enumerate(GROUP_ORDER):
         w = win[win["group"] == g].reset_index(drop=True)
-        if w.empty or g not in tables:
+        if w.empty or g not in tables or (groups is not None and g not in groups):
             continue
         if progress:
             progress(g)
         months = training_months(w, last_month)
-        f = fit_group(g, w, months, tables[g], share_fixed=share, tau_fixed=tau_fixed, n_iter=n_iter,
+        f = fit_group(g, w, months, tables[g], share_fixed=share, tau_fixed=tau_fixed,
+                      size_effect=size_effect, n_iter=n_iter,
                       n_draws=n_draws, seed=seed + 101 * (i + 1))
         fits[g] = f
         if g == "drone":
@@ -80,6 +86,10 @@ def posterior_block(fits: dict[str, GroupFit], last_month: str, n_draws: int, se
             share = d["share"]
             gd.setdefault("v_last", None)
         groups[g] = gd
+    share_fit = None
+    if "drone" in fits:
+        # missile groups are fitted with the raid share held at the drone fit's MAP: predict them there too
+        share_fit = float(fits["drone"].model.unpack(fits["drone"].theta)["share"])
     if share is None:
         share = _prior_share_draws(n_draws, seed)
     # align lengths (all groups hold the same number of draws unless a chain was short)
@@ -88,7 +98,8 @@ def posterior_block(fits: dict[str, GroupFit], last_month: str, n_draws: int, se
         for k, v in gd.items():
             if isinstance(v, list):
                 gd[k] = v[:n]
-    return {"last_month": last_month, "share": [float(x) for x in share[:n]], "groups": groups}
+    return {"last_month": last_month, "share": [float(x) for x in share[:n]], "share_fit": share_fit,
+            "groups": groups}
 
 
 def _summ(x: np.ndarray) -> dict[str, float]:
@@ -112,7 +123,7 @@ def group_report(f: GroupFit) -> dict[str, Any]:
         "level_path_map": {mo: round(float(a), 4) for mo, a in zip(m.months, P["level"])},
     }
     if m.drone:
-        rep["map"].update({"ew": P["ew"], "share": P["share"],
+        rep["map"].update({"ew": P["ew"], "share": P["share"], "beta": P["beta"],
                            "delta_last": float(P["delta"][-1]) if m.K else 0.0})
         rep["delta_path_map"] = {mo: round(float(x), 4) for mo, x in zip(m.months, P["delta"]) if x > 0}
         # the simulated defeated share at the median window size of the last fitted month, for reading
@@ -140,7 +151,7 @@ def calibrate(df: pd.DataFrame, *, until: pd.Timestamp, since: pd.Timestamp | No
         progress("simulating the scenario family on the design grid")
     tables = build_tables(win, runs=runs, seed=seed)
     t_tables = time.perf_counter() - t0
-    fits = fit_all(win, last_month, tables, seed=seed, n_iter=n_iter, n_draws=n_draws,
+    fits = fit_all(win, last_month, tables, seed=seed, n_iter=n_iter, n_draws=n_draws, size_effect=SIZE_EFFECT,
                    progress=(lambda g: progress(f"fitting {g}")) if progress else None)
     t_fit = time.perf_counter() - t0 - t_tables
     data_info: dict[str, Any] = {
@@ -164,6 +175,8 @@ def calibrate(df: pd.DataFrame, *, until: pd.Timestamp, since: pd.Timestamp | No
         "settings": {"runs": runs, "seed": seed, "mcmc_iterations": n_iter, "draws": n_draws},
         "structure": {
             "knot_months": KNOT_MONTHS, "gh_points": GH_POINTS, "tau_delta": TAU_DELTA,
+            "size_effect": {"drone": SIZE_EFFECT, "size_ref_launches": round(math.exp(SIZE_REF), 6),
+                            "beta_prior_sd": BETA_SD},
             "decoys_counted_from": DECOYS_COUNTED_FROM, "lost_split_from": LOST_SPLIT_FROM,
             "threats_per_sim": THREATS_PER_SIM,
             "groups": {g: {"class": c, "threat_type": t} for g, (c, t) in SIM_GROUPS.items()},

@@ -20,7 +20,7 @@ import pandas as pd
 
 from .data import DECOYS_COUNTED_FROM, month_index
 from .family import SIM_GROUPS
-from .model import PRIORS, TAU_DELTA, _u_centre, bounded
+from .model import PRIORS, SIZE_REF, TAU_DELTA, _u_centre, bounded
 from .sim import run_fractions, template, with_counts, with_params
 from .tables import GroupTable
 
@@ -49,6 +49,7 @@ def predict_months(post: dict[str, Any], win: pd.DataFrame, *, runs: int, seed: 
     last = post["last_month"]
     groups = post["groups"]
     share_draws = np.asarray(post["share"], float)
+    share_fit = post.get("share_fit")
     n_draws = len(share_draws)
     win = win[win["group"].isin(list(groups))].reset_index(drop=True)
     months = sorted(win["month"].unique())
@@ -75,6 +76,7 @@ def predict_months(post: dict[str, Any], win: pd.DataFrame, *, runs: int, seed: 
         share = float(share_draws[k])
         a_path: dict[str, np.ndarray] = {}
         rho: dict[str, float] = {}
+        beta: dict[str, float] = {}
         ew = 0.0
         delta_path = np.zeros(H + 1)
         for g, gd in groups.items():
@@ -84,6 +86,7 @@ def predict_months(post: dict[str, Any], win: pd.DataFrame, *, runs: int, seed: 
             walk = lv + tau * np.concatenate([[0.0], np.cumsum(rng.standard_normal(H))])
             a_path[g] = walk + sigma * rng.standard_normal(H + 1)
             rho[g] = float(gd["rho"][k])
+            beta[g] = float(gd["beta"][k]) if gd.get("beta") is not None else 0.0
             if g == "drone":
                 ew = float(gd["ew"][k])
                 v_last = gd.get("v_last")
@@ -105,19 +108,21 @@ def predict_months(post: dict[str, Any], win: pd.DataFrame, *, runs: int, seed: 
         for i in range(len(win)):
             g = wg[i]
             h = int(w_h[i])
-            a = float(a_path[g][h])
             n_nat = int(round(wn[i]))
+            # the drone group carries the raid-share posterior; missile groups were fitted at its MAP
+            sh = share if (g == "drone" or share_fit is None) else float(share_fit)
+            a = float(a_path[g][h]) + beta[g] * (math.log(max(wn[i], 1.0)) - SIZE_REF)
             dl = float(delta_path[h]) if (g == "drone" and decoy_month[i]) else 0.0
             if method == "table":
                 tb = tables[g]
-                nreg = max(1.0, share * n_nat)
+                nreg = max(1.0, sh * n_nat)
                 if tb.ew_nodes is not None:
                     d_, l_ = tb.interp(np.array([nreg]), np.array([a]), ew, np.array([dl]))
                 else:
                     d_, l_ = tb.interp(np.array([nreg]), np.array([a]))
                 p = float(d_[0] + l_[0])
             else:
-                nreg = max(1, int(round(share * n_nat)))
+                nreg = max(1, int(round(sh * n_nat)))
                 nd = int(rng.binomial(nreg, dl)) if dl > 0 else 0
                 ck = (g, h, nreg, nd)
                 if ck not in cache:

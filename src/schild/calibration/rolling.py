@@ -22,18 +22,28 @@ from .predict import predict_months, rows_from_draws
 
 __all__ = ["rolling_origin", "STRUCTURES"]
 
-#: name -> tau_fixed (None: the drift is fitted; 0: a static level with month effects).
-STRUCTURES: dict[str, float | None] = {"drift": None, "static": 0.0}
+#: name -> options of :func:`schild.calibration.pipeline.fit_all` (``tau_fixed``: None fits the drift,
+#: 0 is a static level with month effects; ``size_effect``: the drone window-size covariate). A bare
+#: float or None is read as ``tau_fixed``.
+STRUCTURES: dict[str, Any] = {"drift": None, "static": 0.0, "drift+size": {"size_effect": True}}
 
 
 def rolling_origin(df: pd.DataFrame, origins: list[str], *, horizon: int = 6, runs: int = 200, seed: int = 0,
-                   table_runs: int = 40, structures: dict[str, float | None] | None = None,
-                   n_iter: int = 6000, progress: Callable[[str], None] | None = None) -> pd.DataFrame:
-    """Scores per origin, structure and class: ``n_months, mae_pp, coverage_90, bias_pp`` and the naive's."""
+                   table_runs: int = 40, structures: dict[str, Any] | None = None,
+                   n_iter: int = 6000, groups: tuple[str, ...] | None = None,
+                   rows_out: list[pd.DataFrame] | None = None,
+                   progress: Callable[[str], None] | None = None) -> pd.DataFrame:
+    """Scores per origin, structure and class: ``n_months, mae_pp, coverage_90, bias_pp`` and the naive's.
+
+    ``groups`` restricts the fit to these simulated groups (e.g. ``("drone",)``); ``rows_out`` collects
+    the monthly prediction rows (with ``origin`` and ``structure`` columns)."""
     structures = STRUCTURES if structures is None else structures
     last_origin = max(pd.Timestamp(o) for o in origins)
     end_all = (pd.Period(last_origin, "M") + horizon).end_time.normalize()
-    tables = build_tables(windows(df, until=end_all), runs=table_runs, seed=seed)
+    wall = windows(df, until=end_all)
+    if groups is not None:
+        wall = wall[wall["group"].isin(list(groups))]
+    tables = build_tables(wall, runs=table_runs, seed=seed)
     monthly = monthly_table(df)
     out: list[dict[str, Any]] = []
     for o in origins:
@@ -45,14 +55,17 @@ def rolling_origin(df: pd.DataFrame, origins: list[str], *, horizon: int = 6, ru
         naive = naive_forecast(monthly, until=last_month, months=6)
         naive = naive[naive["month"].isin(set(ahead["month"]))]
         ns = score(naive).set_index("class")
-        for name, tau in structures.items():
+        for name, opts in structures.items():
             if progress:
                 progress(f"origin {last_month}, structure {name}")
-            fits = fit_all(train, last_month, tables, seed=seed, tau_fixed=tau, n_iter=n_iter)
+            opts = opts if isinstance(opts, dict) else {"tau_fixed": opts}
+            fits = fit_all(train, last_month, tables, seed=seed, n_iter=n_iter, groups=groups, **opts)
             post = posterior_block(fits, last_month, 200, seed)
             w = ahead[ahead["group"].isin(list(post["groups"]))]
             pred = predict_months(post, w, runs=runs, seed=seed, method="table", tables=tables)
             rows = rows_from_draws(pred, w)
+            if rows_out is not None:
+                rows_out.append(rows.assign(origin=last_month, structure=name))
             for r in score(rows).itertuples(index=False):
                 cls = str(r[0])
                 if cls not in SIM_CLASSES:
