@@ -36,7 +36,7 @@ def _exact_choice(cand_thr, cand_fu, cand_score, n_cand, capacity, chosen, time_
     return len(picked)
 
 
-@nb.njit(cache=True)
+@nb.njit("void(f8[:], i8[:], i8[:], i8[:], i8[:], f8[:], i8[:], f8, i8, i8, i8, i8, f8)", cache=True)
 def _record(ev_time, ev_kind, ev_thr, ev_fu, ev_sensor, ev_range, n_ev, t, kind, j, f, s, rng):
     i = n_ev[0]
     if i < len(ev_time):
