@@ -159,10 +159,6 @@ class BattleManager(_Model):
         description="Time the exact assigner may spend per decision epoch (it uses its best answer then).")
 
 
-class Simulation(_Model):
-    max_time_s: float | None = Field(default=None, gt=0, description="End of the raid; default: last impact.")
-
-
 class Scenario(_Model):
     """A whole scenario file (schema_version 1)."""
 
@@ -177,7 +173,6 @@ class Scenario(_Model):
     doctrine: Doctrine = Field(default_factory=Doctrine)
     electronic_warfare: ElectronicWarfare | None = None
     battle_manager: BattleManager = Field(default_factory=BattleManager)
-    simulation: Simulation = Field(default_factory=Simulation)
 
     @field_validator("catalog")
     @classmethod
