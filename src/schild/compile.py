@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .engine.geometry import Path, ground_distance_m, radar_horizon_km, sample_path
+from .engine.geometry import OPTICAL_K_KM, Path, ground_distance_m, radar_horizon_km, sample_path
 from .scenario.catalog_models import THREAT_CLASSES
 from .scenario.loading import ScenarioSpec
 
@@ -263,6 +263,8 @@ def compile_world(spec: ScenarioSpec) -> World:
             ok = slant_km <= st.range_km.value
             if st.kind == "radar":
                 ok &= g / 1000.0 <= radar_horizon_km(h_radar, p.alt_m)
+            elif st.kind == "optical":
+                ok &= g / 1000.0 <= radar_horizon_km(h_radar, p.alt_m, OPTICAL_K_KM)
             if st.max_target_altitude_m is not None:
                 ok &= p.alt_m <= st.max_target_altitude_m.value
             if st.min_target_altitude_m is not None:

@@ -43,6 +43,16 @@ def test_low_flyer_never_detected_beyond_horizon(binomial_yaml):
     assert det_hi.range_km.min() > 110
 
 
+def test_optical_sensor_sees_less_far_than_radar():
+    text = (BINOMIAL_YAML.replace("speed_mps: 50, altitude_m: 1000,", "speed_mps: 50, altitude_m: 50, terminal_dive_km: 0,")
+            .replace("kind: radar, range_km: 200, mast_height_m: 20", "kind: optical, range_km: 200, mast_height_m: 10")
+            .replace("count: 1000", "count: 3"))
+    det = schild.simulate(schild.scenario_from_text(text), runs=2, seed=0, record_events=True).events()
+    det = det[det.kind == "detect"]
+    horizon = 3.57 * (math.sqrt(10) + math.sqrt(50))
+    assert det.range_km.max() <= horizon + 1e-6 and det.range_km.min() > horizon - 0.6
+
+
 def test_ballistic_arc_and_cruise_dive():
     p = sample_path(50.0, 36.0, 50.0, 33.0, 2000.0, "ballistic", cruise_alt_m=0.0, apogee_m=50_000.0)
     assert p.alt_m[0] == pytest.approx(0.0) and p.alt_m[-1] == pytest.approx(0.0, abs=1e-6)

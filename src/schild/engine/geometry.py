@@ -15,6 +15,7 @@ from pyproj import Geod
 
 GEOD = Geod(ellps="WGS84")
 HORIZON_K_KM = 4.12  # 4/3-earth radar horizon: d_km = 4.12 (sqrt(h_radar_m) + sqrt(h_target_m))
+OPTICAL_K_KM = 3.57  # geometric line of sight (no refraction) for optical sensors
 MAX_STEP_M = 500.0
 MIN_STEP_S = 0.25
 MAX_STEP_S = 2.0
@@ -22,9 +23,11 @@ MAX_STEP_S = 2.0
 DEFAULT_DIVE_KM = {"drone": 2.0, "decoy": 2.0, "cruise": 5.0}
 
 
-def radar_horizon_km(h_radar_m: np.ndarray | float, h_target_m: np.ndarray | float) -> np.ndarray:
-    """Distance to the 4/3-earth radar horizon for a radar and a target height above ground."""
-    return HORIZON_K_KM * (np.sqrt(np.maximum(h_radar_m, 0.0)) + np.sqrt(np.maximum(h_target_m, 0.0)))
+def radar_horizon_km(h_radar_m: np.ndarray | float, h_target_m: np.ndarray | float,
+                     k_km: float = HORIZON_K_KM) -> np.ndarray:
+    """Distance to the 4/3-earth radar horizon (or, with ``k_km=OPTICAL_K_KM``, the optical one) for a
+    sensor and a target height above ground."""
+    return k_km * (np.sqrt(np.maximum(h_radar_m, 0.0)) + np.sqrt(np.maximum(h_target_m, 0.0)))
 
 
 @dataclass(frozen=True)
