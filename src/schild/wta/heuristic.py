@@ -1,10 +1,13 @@
 """Real-time anytime WTA heuristic.
 
-Maximum-marginal-return greedy, then local search (relocate, replace, swap),
-then destroy-and-repair rounds (free the units of a few random targets,
-refill greedily, local search) until the time budget or a stall limit.  A
-Lagrangian lower bound is priced once from the final solution's marginal
-unit values, which is cheap and makes the reported gap honest.
+Maximum-marginal-return greedy, then local search (relocate, replace, swap).
+With at least ``LAGRANGIAN_MIN_S`` of budget left, a Lagrangian phase
+(``_lagrangian``: subgradient on weapon prices, a few column generation rounds,
+then a set-partitioning MIP over the plans seen).  Then destroy-and-repair
+rounds (free the units of a few random targets, refill greedily, local search)
+until the time budget or a stall limit.  The lower bound is the best valid
+Lagrangian value seen, or one priced from the final solution's marginal unit
+values.
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ import time
 import numpy as np
 
 from . import _heuristic_kernels as hk
+from ._lagrangian import lagrangian_phase
 from ._pricing import price_all
 from .problem import WTAProblem, WTASolution, relative_gap
 
 STALL_ROUNDS = 20  # destroy-repair rounds without improvement before stopping
 LS_PASSES = 50
-POLISH_MIN_S = 0.05  # spare budget needed before column generation polish is tried
+LAGRANGIAN_MIN_S = 0.05  # budget needed before the Lagrangian phase is tried
 
 
 def arrays(problem: WTAProblem):
@@ -66,7 +70,7 @@ def lagrangian_bound(problem: WTAProblem, lam: np.ndarray) -> float:
 
 def solve_heuristic(problem: WTAProblem, time_limit_s: float = 1.0, seed: int | None = None,
                     with_bound: bool = True) -> WTASolution:
-    """Greedy + local search + destroy/repair within ``time_limit_s`` seconds."""
+    """Greedy + local search (+ Lagrangian phase) + destroy/repair within ``time_limit_s``."""
     t0 = time.perf_counter()
     deadline = t0 + max(0.0, float(time_limit_s))
     rng = np.random.default_rng(seed)
@@ -77,6 +81,12 @@ def solve_heuristic(problem: WTAProblem, time_limit_s: float = 1.0, seed: int | 
         hk.greedy_fill(x, values, q, allowed, units, caps, ucost)
         hk.local_search(x, values, q, allowed, units, caps, ucost, LS_PASSES)
     best_obj = hk.objective(x, values, q, ucost)
+    status = "local search"
+    lag_lb = -np.inf
+    if m and n and deadline - time.perf_counter() > LAGRANGIAN_MIN_S:
+        x, best_obj, lag_lb, note = lagrangian_phase((values, q, allowed, units, caps, ucost),
+                                                     x, deadline)
+        status += note
     rounds = stall = 0
     k_destroy = max(2, min(n, n // 25 + 2))
     while n > 1 and stall < STALL_ROUNDS and time.perf_counter() < deadline:
@@ -89,14 +99,14 @@ def solve_heuristic(problem: WTAProblem, time_limit_s: float = 1.0, seed: int | 
             stall = 0
         else:
             stall += 1
-    status = f"local search, {rounds} repair rounds"
-    if m and n and deadline - time.perf_counter() > POLISH_MIN_S:
-        x, polished = _lp_polish(problem, x, deadline)
-        status += polished
+    status += f", {rounds} repair rounds"
     objective = problem.objective(x)
     lb = 0.0
     if with_bound and m and n and time.perf_counter() < deadline:
-        lb = min(objective, max(0.0, lagrangian_bound(problem, marginal_unit_values(problem, x))))
+        lb = lagrangian_bound(problem, marginal_unit_values(problem, x))
+        lb = min(objective, max(0.0, lb, lag_lb))
+    elif with_bound and m and n:
+        lb = min(objective, max(0.0, lag_lb))
     elif not (m and n):
         lb = objective
     gap = relative_gap(objective, lb)
@@ -104,23 +114,3 @@ def solve_heuristic(problem: WTAProblem, time_limit_s: float = 1.0, seed: int | 
                        proven_optimal=gap <= 1e-9, time_s=time.perf_counter() - t0,
                        method="heuristic", status=status)
 
-
-def _lp_polish(problem: WTAProblem, x: np.ndarray, deadline: float):
-    """Spend spare budget on column generation + restricted master MIP (anytime)."""
-    from .exact import _x_from_columns, column_generation
-
-    data = arrays(problem)
-    tol = 1e-9 * max(1.0, float(data[0].max()))
-    cg_deadline = time.perf_counter() + 0.75 * (deadline - time.perf_counter())
-    pool, master, _lam, _lb, _z = column_generation(problem, data, x, cg_deadline,
-                                                    lambda _m: None, tol)
-    left = deadline - time.perf_counter()
-    if left <= 0.01:
-        return x, "; LP polish cut by time"
-    _st, _obj, _bound, cols = master.solve_mip(left, x)
-    if cols is None:
-        return x, "; LP polish found nothing"
-    y = _x_from_columns(pool, cols)
-    if problem.is_feasible(y) and problem.objective(y) < problem.objective(x):
-        return y, "; improved by LP polish"
-    return x, "; LP polish did not improve"
