@@ -1,8 +1,10 @@
 """Lagrangian heuristic phase for the WTA heuristic (private).
 
 Relax the weapon capacities with prices ``lam >= 0``.  Each target then picks
-its cheapest plan under ``v_j S_j + (lam + c) . x_j`` (exact numba pricing from
-``_pricing``).  Prices move by subgradient steps; every few steps the plans
+its cheapest plan under ``v_j S_j + (lam + c) . x_j``; during the subgradient
+steps only among plans of at most three units of its best ``TOP_K`` weapon types
+(``_fastprice``, plain enumeration, an order of magnitude faster than the exact
+pricing of ``_pricing``, so many more steps fit in a real-time budget).  Prices move by subgradient steps; every few steps the plans
 are turned into a feasible assignment (drop the over-used units that lose
 least, greedy fill, local search) and the best one is kept.
 """
@@ -15,7 +17,7 @@ import numba as nb
 import numpy as np
 
 from . import _heuristic_kernels as hk
-from ._pricing import price_all
+from ._fastprice import fast_price, top_lists
 
 
 @nb.njit(cache=True)
@@ -48,13 +50,15 @@ def repair_overuse(x, values, q, units, ucost):
     return x
 
 
-MAX_SG_ITERS = 150  # subgradient steps (the time share usually stops it earlier)
-PRIMAL_EVERY = 3  # build a feasible assignment from the plans every few steps
+MAX_SG_ITERS = 1000  # subgradient steps (the time share usually stops it earlier)
+PRIMAL_EVERY = 10  # build a feasible assignment from the plans every few steps
+MAX_PLAN_UNITS = 3  # subgradient plans have at most this many units (fast enumeration)
+POOL_EVERY = 10  # add the subgradient plans to the MIP's pool every few steps
 THETA_HALVE_AFTER = 5  # steps without a better bound before the step factor halves
 SG_SHARE = 0.45  # share of the remaining budget for subgradient steps; the MIP gets the rest
 LS_PASSES = 50
 PRIMAL_LS_PASSES = 2  # cheap polish of the repaired plans inside the subgradient loop
-TOP_K = 30  # subgradient pricing only offers each target its TOP_K best weapon types
+TOP_K = 15  # subgradient pricing only offers each target its TOP_K best weapon types
 CG_SHARE = 0.25 # share of the time left after subgradient for column generation
 MAX_CG_ITERS = 50
 CG_ALPHA = 0.5  # dual smoothing towards the best subgradient prices
@@ -65,16 +69,6 @@ def _start_prices(values, q, allowed, ucost, x):
     surv = np.prod(np.power(q, x), axis=0)
     gain = np.where(allowed, values[None, :] * surv[None, :] * (1.0 - q), 0.0)
     return np.maximum(gain.max(axis=1) - ucost, 0.0) if q.shape[1] else np.zeros(q.shape[0])
-
-
-def _top_k_allowed(values, q, allowed, ucost, k):
-    """``allowed`` restricted to each target's ``k`` best single-unit gains."""
-    m = q.shape[0]
-    if m <= k:
-        return allowed
-    gain = np.where(allowed, values[None, :] * (1.0 - q) - ucost[:, None], -np.inf)
-    kth = -np.partition(-gain, k - 1, axis=0)[k - 1]
-    return np.ascontiguousarray(allowed & (gain >= kth[None, :]))
 
 
 def _primal(y, data, passes):
@@ -111,18 +105,20 @@ def lagrangian_phase(data, x0, deadline, max_nodes=20_000):
         pool.add(j, float(values[j]), empty, empty)
     _add_solution_plans(pool, x0, values, q, ucost)
     lam = _start_prices(values, q, allowed, ucost, x0)
-    # Restricted pricing is fast; its values are not valid bounds (only CG's are).
-    sg_allowed = _top_k_allowed(values, q, allowed, ucost, TOP_K)
+    # Restricted pricing (top-K types, <= MAX_PLAN_UNITS units) is fast; its values are not valid
+    # bounds (only CG's are).
+    top = top_lists(values, q, allowed, ucost, TOP_K)
     best_lb, best_lam = -np.inf, lam
     theta, stall, it = 1.0, 0, 0
     tol = 1e-12 * max(1.0, abs(ub))
     while it < MAX_SG_ITERS and time.perf_counter() < sg_deadline:
-        priced, costs, st, w, c = price_all(values, q, np.ascontiguousarray(lam + ucost), units,
-                                            sg_allowed, caps, max_nodes)
+        priced, costs, st, w, c = fast_price(values, q, np.ascontiguousarray(lam + ucost), top, units,
+                                             caps, MAX_PLAN_UNITS)
         lb = float(priced.sum() - np.dot(lam, units))
-        for j in range(n):
-            ww, cc = w[st[j]:st[j + 1]], c[st[j]:st[j + 1]]
-            pool.add(j, costs[j] + float(np.dot(ucost[ww], cc)), ww, cc)
+        if it % POOL_EVERY == 0:  # adding plans is Python-level: not at every cheap step
+            for j in range(n):
+                ww, cc = w[st[j]:st[j + 1]], c[st[j]:st[j + 1]]
+                pool.add(j, costs[j] + float(np.dot(ucost[ww], cc)), ww, cc)
         y = plans_to_x(m, n, st, w, c)
         g = (y.sum(axis=1) - units).astype(np.float64)
         if lb > best_lb + tol:
