@@ -7,6 +7,8 @@ simulated thousands of times (Monte Carlo, campaigns, planning sweeps).
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -89,6 +91,7 @@ class World:
     fu_start_ready: np.ndarray
     threat_cost_usd: np.ndarray  # per threat
     interceptor_cost_usd: np.ndarray
+    raids: RaidAttributes
     paths: list[Path] = field(repr=False, default_factory=list)
 
     @property
@@ -111,9 +114,19 @@ class World:
         Calibration and sweeps use this to vary kill or EW probabilities without recompiling paths.
         Only probabilities and doctrine numbers may change this way; geometry-derived arrays may not.
         """
-        import dataclasses
-
         return dataclasses.replace(self, arrays=self.arrays._replace(**changes))
+
+    def with_counts(self, counts: Sequence[int]) -> "World":
+        """The same world with other numbers of threats per raid, without recomputing any geometry."""
+        counts_a = np.asarray(counts, np.int64)
+        if counts_a.shape != self.arrays.raid_count.shape or np.any(counts_a < 0):
+            raise ValueError(f"need {len(self.arrays.raid_count)} non-negative raid counts, got {list(counts)}")
+        per_threat = self.raids.threat_arrays(counts_a)
+        sc = self.spec.scenario
+        raids = [r.model_copy(update={"count": int(c)}) for r, c in zip(sc.raids, counts_a)]
+        spec = dataclasses.replace(self.spec, scenario=sc.model_copy(update={"raids": raids}))
+        return dataclasses.replace(self, spec=spec, arrays=self.arrays._replace(**per_threat),
+                                   threat_cost_usd=self.raids.cost_usd[per_threat["thr_raid"]])
 
 
 def _ew_zones(spec: ScenarioSpec) -> list[tuple[float, float, float, dict[str, float]]]:
@@ -131,6 +144,26 @@ def _ew_zones(spec: ScenarioSpec) -> list[tuple[float, float, float, dict[str, f
 def _first_true(mask: np.ndarray) -> int:
     idx = np.flatnonzero(mask)
     return int(idx[0]) if len(idx) else -1
+
+
+@dataclass(frozen=True)
+class RaidAttributes:
+    """Per-raid attributes that every threat of a raid shares (what the per-threat arrays repeat)."""
+
+    threat_class: np.ndarray
+    threat_type: np.ndarray
+    asset: np.ndarray
+    value: np.ndarray
+    cost_usd: np.ndarray
+
+    def threat_arrays(self, counts: np.ndarray) -> dict[str, np.ndarray]:
+        """The per-threat engine arrays for these raid sizes (threats of raid r are contiguous)."""
+        counts = np.asarray(counts, np.int64)
+        thr_raid = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+        starts = np.cumsum(counts) - counts
+        return dict(thr_raid=thr_raid, thr_class=self.threat_class[thr_raid], thr_type=self.threat_type[thr_raid],
+                    thr_asset=self.asset[thr_raid], thr_value=self.value[thr_raid],
+                    thr_rank=np.arange(len(thr_raid), dtype=np.int64) - starts[thr_raid], raid_count=counts)
 
 
 def _doctrine_allows(pk: float, round_cost: float, value: float, c: int, salvo: np.ndarray, engage: np.ndarray,
@@ -317,26 +350,20 @@ def compile_world(spec: ScenarioSpec) -> World:
             ew_p[r, z] = probs.get(cname, 0.0)
 
     # Threats.
-    counts = [r.count for r in sc.raids]
-    N = int(sum(counts))
-    thr_raid = np.repeat(np.arange(R, dtype=np.int64), counts)
-    thr_rank = np.concatenate([np.arange(n, dtype=np.int64) for n in counts]) if N else np.zeros(0, np.int64)
-    raid_class = np.array([CLASS_INDEX[cat.threats[r.threat].threat_class] for r in sc.raids], np.int64)
-    raid_type = np.array([type_index[r.threat] for r in sc.raids], np.int64)
-    raid_asset = np.array([assets[r.target] for r in sc.raids], np.int64)
-    raid_cost = np.array([cat.threats[r.threat].unit_cost_usd.value for r in sc.raids], float)
+    raids = RaidAttributes(
+        threat_class=np.array([CLASS_INDEX[cat.threats[r.threat].threat_class] for r in sc.raids], np.int64),
+        threat_type=np.array([type_index[r.threat] for r in sc.raids], np.int64),
+        asset=np.array([assets[r.target] for r in sc.raids], np.int64),
+        value=asset_value[np.array([assets[r.target] for r in sc.raids], np.int64)],
+        cost_usd=np.array([cat.threats[r.threat].unit_cost_usd.value for r in sc.raids], float),
+    )
+    per_threat = raids.threat_arrays(np.array([r.count for r in sc.raids], np.int64))
 
     arrays = WorldArrays(
-        thr_raid=thr_raid,
-        thr_class=raid_class[thr_raid] if N else np.zeros(0, np.int64),
-        thr_type=raid_type[thr_raid] if N else np.zeros(0, np.int64),
-        thr_asset=raid_asset[thr_raid] if N else np.zeros(0, np.int64),
-        thr_value=asset_value[raid_asset[thr_raid]] if N else np.zeros(0),
-        thr_rank=thr_rank,
+        **per_threat,
         raid_lo=np.array([r.launch_window_s[0] for r in sc.raids], float),
         raid_hi=np.array([r.launch_window_s[1] for r in sc.raids], float),
         raid_even=np.array([r.launch_pattern == "even" for r in sc.raids], np.bool_),
-        raid_count=np.array(counts, np.int64),
         path_off=path_off, dtau=dtau, nsamp=nsamp, tau_imp=tau_imp,
         det_k=det_k, det_sensor=det_sensor, det_range_km=det_range,
         first_k=first_k, last_k=last_k, wake_tau=wake_tau, last_tau=last_tau,
@@ -357,7 +384,7 @@ def compile_world(spec: ScenarioSpec) -> World:
         sensor_ids=[s.id for s in sc.sensors], fire_unit_ids=[f.id for f in fus], interceptors=interceptors,
         raid_ids=[r.id or f"raid{i}" for i, r in enumerate(sc.raids)],
         fu_capacity=fu_capacity, fu_reserve=fu_reserve, fu_start_ready=fu_start,
-        threat_cost_usd=raid_cost[thr_raid] if N else np.zeros(0),
+        threat_cost_usd=raids.cost_usd[per_threat["thr_raid"]], raids=raids,
         interceptor_cost_usd=np.array([cat.interceptors[i].unit_cost_usd.value for i in interceptors], float),
         paths=paths,
     )

@@ -43,3 +43,14 @@ def test_fire_channels_limit_simultaneous_engagements(binomial_yaml):
     for t, _ in spans:
         in_flight = sum(1 for a, b in spans if a <= t < b)
         assert in_flight <= 3
+
+
+def test_with_counts_matches_a_fresh_compile(binomial_yaml):
+    world = schild.compile_world(schild.scenario_from_text(binomial_yaml))
+    resized = world.with_counts([37])
+    fresh = schild.compile_world(schild.scenario_from_text(binomial_yaml.replace("count: 1000", "count: 37")))
+    a = schild.simulate(resized, runs=5, seed=3).arrays
+    b = schild.simulate(fresh, runs=5, seed=3).arrays
+    for name in a.__dataclass_fields__:
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+    assert resized.spec.scenario.raids[0].count == 37

@@ -12,7 +12,6 @@ EW defeat probability with :meth:`World.with_arrays`. So the calibration evaluat
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -72,32 +71,9 @@ def with_counts(tpl: Template, n: int, decoys: int = 0) -> World:
         counts += _split(max(int(decoys), 0), tpl.lines)
     elif decoys:
         raise ValueError(f"group {tpl.group!r} has no decoy lines")
-    w = tpl.world
-    a = w.arrays
-    R = len(counts)
-    if R != len(a.raid_count):
+    if len(counts) != len(tpl.world.arrays.raid_count):
         raise AssertionError("template raid layout changed")
-    counts_a = np.asarray(counts, np.int64)
-    N = int(counts_a.sum())
-    # The per-raid attributes are those of the template's threats (one per raid in the template).
-    first = np.searchsorted(a.thr_raid, np.arange(R))
-    raid_class = a.thr_class[first]
-    raid_type = a.thr_type[first]
-    raid_asset = a.thr_asset[first]
-    raid_value = a.thr_value[first]
-    raid_cost = w.threat_cost_usd[first]
-    thr_raid = np.repeat(np.arange(R, dtype=np.int64), counts_a)
-    thr_rank = (np.concatenate([np.arange(c, dtype=np.int64) for c in counts_a]) if N
-                else np.zeros(0, np.int64))
-    arrays = a._replace(
-        thr_raid=thr_raid, thr_class=raid_class[thr_raid], thr_type=raid_type[thr_raid],
-        thr_asset=raid_asset[thr_raid], thr_value=raid_value[thr_raid], thr_rank=thr_rank,
-        raid_count=counts_a,
-    )
-    sc = w.spec.scenario
-    raids = [r.model_copy(update={"count": int(c)}) for r, c in zip(sc.raids, counts)]
-    spec = dataclasses.replace(w.spec, scenario=sc.model_copy(update={"raids": raids}))
-    return dataclasses.replace(w, spec=spec, arrays=arrays, threat_cost_usd=raid_cost[thr_raid])
+    return tpl.world.with_counts(counts)
 
 
 def shift_logit(p: np.ndarray, a: float) -> np.ndarray:
