@@ -31,11 +31,6 @@ def builtin_raw() -> dict[str, Any]:
     return copy.deepcopy(_builtin_raw_cached())
 
 
-def builtin_meta() -> dict[str, Any]:
-    text = resources.files("schild").joinpath(BUILTIN_NAME).read_text(encoding="utf-8")
-    return (yaml.safe_load(text) or {}).get("meta", {})
-
-
 @lru_cache(maxsize=1)
 def builtin_catalog() -> Catalog:
     return Catalog.model_validate(builtin_raw())
