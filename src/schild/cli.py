@@ -116,6 +116,8 @@ def validate(
     report: Optional[Path] = typer.Option(None, "--report", help="Folder for the HTML and PNG report."),
     runs: int = typer.Option(200, "--runs", help="Replications per predicted month."),
     seed: int = typer.Option(0, "--seed"),
+    allow_extra_columns: bool = typer.Option(False, "--allow-extra-columns",
+                                             help="Ignore (and name) CSV columns the loader does not know."),
 ) -> None:
     """Check a scenario file, or (with --data and --params) predict months a calibration never saw."""
     try:
@@ -125,7 +127,8 @@ def validate(
             if data is None or params is None or from_date is None:
                 raise InputError("hold-out validation needs --data CSV, --params PARAMS.json and --from DATE")
             run_validation(data=data, params=params, from_date=from_date, until=until, json_out=json_out,
-                           report=report, runs=runs, seed=seed, console=console.get())
+                           report=report, runs=runs, seed=seed, console=console.get(),
+                           allow_extra_columns=allow_extra_columns)
             return
         if scenario is None:
             raise InputError("give a scenario file to check, or --data/--params/--from for a hold-out validation")
@@ -148,12 +151,15 @@ def calibrate(
     since: Optional[str] = typer.Option(None, "--since", help="First day of the training period."),
     runs: int = typer.Option(40, "--runs", help="Replications per simulated raid during the fit."),
     seed: int = typer.Option(0, "--seed"),
+    allow_extra_columns: bool = typer.Option(False, "--allow-extra-columns",
+                                             help="Ignore (and name) CSV columns the loader does not know."),
 ) -> None:
     """Fit the Ukraine scenario family's uncertain parameters to reported outcomes up to a date."""
     try:
         from .calibration.cli_support import run_calibration
 
-        run_calibration(data=data, until=until, since=since, out=out, runs=runs, seed=seed, console=console.get())
+        run_calibration(data=data, until=until, since=since, out=out, runs=runs, seed=seed, console=console.get(),
+                        allow_extra_columns=allow_extra_columns)
     except InputError as exc:
         fail(exc)
 

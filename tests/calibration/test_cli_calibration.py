@@ -92,3 +92,17 @@ def test_validate_refuses_fitted_months(params_file, tiny_csv):
     res = runner.invoke(app, ["validate", "--data", str(tiny_csv), "--params", str(params_file), "--from",
                               "2024-06-01"])
     assert res.exit_code == 2 and "fitted period" in res.output
+
+
+def test_extra_column_is_an_error_unless_allowed_and_then_named(params_file, tiny_csv, tmp_path):
+    lines = tiny_csv.read_text().splitlines()
+    wide = tmp_path / "wide.csv"
+    wide.write_text("\n".join([lines[0] + ",new_column"] + [ln + ",x" for ln in lines[1:]]) + "\n")
+    args = ["validate", "--data", str(wide), "--params", str(params_file), "--from", "2024-07-01",
+            "--until", "2024-07-31", "--runs", "10", "--json", str(tmp_path / "v.json")]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 2 and "new_column" in res.output and "--allow-extra-columns" in res.output
+    res = runner.invoke(app, args + ["--allow-extra-columns"])
+    assert res.exit_code == 0, res.output
+    assert "new_column" in res.output and "ignored" in res.output
+    assert json.loads((tmp_path / "v.json").read_text())["rows"]

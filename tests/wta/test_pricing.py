@@ -45,3 +45,20 @@ def test_enumeration_and_pricing_match_brute_force(seed, m, mu):
     assert all(priced[k] - best <= delta + 1e-9 for k in found)
     nf1, _, red1, *_ = search_plans(value, q, lam, ub, cap, 0.0, value, True, 1, 10**7)
     assert nf1 == 1 and abs(red1[0] - best) < 1e-9
+
+
+def test_price_until_matches_price_all_and_stops_at_the_deadline():
+    import time
+
+    from schild.wta._pricing import price_all, price_until
+    from schild.wta import generate_instance
+    from schild.wta.heuristic import arrays
+
+    prob = generate_instance(12, 70, 2, seed=4)
+    values, q, allowed, units, caps, _ucost = arrays(prob)
+    lam = np.linspace(0.0, 2.0, 12)
+    whole = price_all(values, q, lam, units, allowed, caps, 20_000)
+    chunked = price_until(values, q, lam, units, allowed, caps, 20_000, time.perf_counter() + 60, chunk=9)
+    for a, b in zip(whole, chunked):
+        assert np.array_equal(a, b)
+    assert price_until(values, q, lam, units, allowed, caps, 20_000, time.perf_counter() - 1.0) is None

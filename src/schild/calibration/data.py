@@ -42,8 +42,12 @@ def parse_date(value: str | None, what: str) -> pd.Timestamp | None:
     return ts.normalize()
 
 
-def load(path: str | Path) -> pd.DataFrame:
-    """The loader's rows; a missing or malformed file becomes an InputError (exit code 2 in the CLI)."""
+def load(path: str | Path, *, allow_extra_columns: bool = False, report=None) -> pd.DataFrame:
+    """The loader's rows; a missing or malformed file becomes an InputError (exit code 2 in the CLI).
+
+    Unknown columns are an error unless ``allow_extra_columns``; then they are ignored and named
+    through ``report`` (a callable taking one line), like model names the mapping table does not know.
+    """
     import warnings
 
     from ..data.ukraine import UkraineDataError, UnknownModelWarning, load_attacks
@@ -52,12 +56,22 @@ def load(path: str | Path) -> pd.DataFrame:
     if not p.exists():
         raise InputError("data file not found; expected the daily attacks CSV", file=str(p))
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UnknownModelWarning)
-            warnings.simplefilter("ignore", UserWarning)
-            return load_attacks(p)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            df = load_attacks(p, strict_columns=not allow_extra_columns)
     except UkraineDataError as exc:
-        raise InputError(str(exc)) from exc
+        msg = str(exc).replace("pass strict_columns=False", "pass --allow-extra-columns")
+        raise InputError(msg) from exc
+    if report is not None:
+        for w in caught:
+            if issubclass(w.category, UserWarning) and not issubclass(w.category, UnknownModelWarning):
+                report(f"warning: {w.message}")
+        unknown = df.attrs.get("unknown_models") or {}
+        if unknown:
+            names = ", ".join(f"{k!r} ({v} rows)" for k, v in list(unknown.items())[:12])
+            report(f"warning: {len(unknown)} model name(s) not in the mapping table, class 'unknown' "
+                   f"(not simulated, kept in the naive block): {names}")
+    return df
 
 
 def windows(df: pd.DataFrame, since: pd.Timestamp | None = None,

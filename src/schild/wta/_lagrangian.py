@@ -17,7 +17,9 @@ import numba as nb
 import numpy as np
 
 from . import _heuristic_kernels as hk
+from ._ejection import polish
 from ._fastprice import fast_price, top_lists
+from ._pricing import price_until
 
 
 @nb.njit(cache=True)
@@ -62,6 +64,11 @@ TOP_K = 15  # subgradient pricing only offers each target its TOP_K best weapon 
 CG_SHARE = 0.25 # share of the time left after subgradient for column generation
 MAX_CG_ITERS = 50
 CG_ALPHA = 0.5  # dual smoothing towards the best subgradient prices
+PRICING_NODES = 20_000  # per-target search nodes of the exact pricing (beyond: relaxation bound)
+MIP_LIMIT_SHARE = 0.8  # HiGHS overruns its time limit a little
+LP_SOLVER = "ipm"  # for the master LP in the heuristic
+ROUNDING_POLISH_SHARE = 0.5  # of the master's time left, for polishing the LP rounding
+MIP_ROOT_FACTOR = 3.0  # the MIP runs only with this many times the first LP's time left
 
 
 def _start_prices(values, q, allowed, ucost, x):
@@ -79,24 +86,17 @@ def _primal(y, data, passes):
     return y
 
 
-def lagrangian_phase(data, x0, deadline, max_nodes=20_000):
-    """Subgradient on the weapon prices, then a set-partitioning MIP over the plans seen.
+def subgradient_phase(data, x0, deadline):
+    """Subgradient steps on the weapon prices with restricted pricing, repairing plans as it goes.
 
-    Returns ``(x, objective, lower_bound, note)``; ``x`` is the best of ``x0``,
-    the repaired plan assignments and the MIP answer.
+    Returns ``(x, objective, pool, prices, steps)``: the best assignment seen
+    (``x0`` or a repaired plan assignment), the plan pool for the master and the
+    prices of the best (restricted) Lagrangian value.
     """
-    from .exact import (
-        Master,
-        PlanPool,
-        _add_solution_plans,
-        _price_round,
-        _x_from_columns,
-    )
+    from .exact import PlanPool, _add_solution_plans
 
     values, q, allowed, units, caps, ucost = data
     m, n = q.shape
-    t_start = time.perf_counter()
-    sg_deadline = t_start + SG_SHARE * (deadline - t_start)
     best_x = x0
     ub = hk.objective(x0, values, q, ucost)
     pool = PlanPool(m, n)
@@ -111,7 +111,7 @@ def lagrangian_phase(data, x0, deadline, max_nodes=20_000):
     best_lb, best_lam = -np.inf, lam
     theta, stall, it = 1.0, 0, 0
     tol = 1e-12 * max(1.0, abs(ub))
-    while it < MAX_SG_ITERS and time.perf_counter() < sg_deadline:
+    while it < MAX_SG_ITERS and time.perf_counter() < deadline:
         priced, costs, st, w, c = fast_price(values, q, np.ascontiguousarray(lam + ucost), top, units,
                                              caps, MAX_PLAN_UNITS)
         lb = float(priced.sum() - np.dot(lam, units))
@@ -140,34 +140,119 @@ def lagrangian_phase(data, x0, deadline, max_nodes=20_000):
         if gg == 0.0 or ub - best_lb <= tol or theta < 1e-4:
             break
         lam = np.maximum(0.0, lam + theta * (ub - lb) / gg * g)
-    best_lb = -np.inf  # the subgradient values above came from restricted pricing
-    master = Master(pool, units)
+    return best_x, ub, pool, best_lam, it
+
+
+def price_round_until(pool, data, sigma, lam_lp, lam_price, tol, deadline):
+    """One column generation pricing round that stops at ``deadline``.
+
+    Prices every target at ``lam_price`` (exact pricing, in chunks) and adds the
+    plans with negative reduced cost at the LP duals. Returns ``(added, bound)``;
+    ``bound`` is ``-inf`` when the round was cut short (no valid bound).
+    """
+    values, q, allowed, units, caps, ucost = data
+    res = price_until(values, q, np.ascontiguousarray(lam_price + ucost), units, allowed, caps,
+                      PRICING_NODES, deadline)
+    if res is None:
+        return 0, -np.inf
+    lower, costs, st, w, c = res
+    added = 0
+    for j in range(q.shape[1]):
+        ww, cc = w[st[j]:st[j + 1]], c[st[j]:st[j + 1]]
+        rc = costs[j] + float(np.dot(lam_lp[ww] + ucost[ww], cc)) - sigma[j]
+        if rc < -tol and pool.add(j, costs[j] + float(np.dot(ucost[ww], cc)), ww, cc):
+            added += 1
+    return added, float(lower.sum() - np.dot(lam_price, units))
+
+
+def bound_until(data, lam, deadline):
+    """Valid Lagrangian lower bound at prices ``lam``, or ``-inf`` if ``deadline`` passes first."""
+    values, q, allowed, units, caps, ucost = data
+    res = price_until(values, q, np.ascontiguousarray(lam + ucost), units, allowed, caps,
+                      PRICING_NODES, deadline)
+    return -np.inf if res is None else float(res[0].sum() - np.dot(lam, units))
+
+
+def lp_rounding(pool, z_cols):
+    """Assignment giving every target its plan of largest LP weight (may over-use weapons)."""
+    z = np.asarray(z_cols)[:len(pool)]
+    target = np.asarray(pool.target[:z.shape[0]])
+    best = np.full(pool.n, -1)
+    weight = np.full(pool.n, -1.0)
+    for k in np.nonzero(z > 1e-9)[0]:
+        j = target[k]
+        if z[k] > weight[j]:
+            weight[j], best[j] = z[k], k
+    x = np.zeros((pool.m, pool.n), dtype=np.int64)
+    for j in range(pool.n):
+        k = best[j]
+        if k >= 0:
+            x[pool.weapons[k], j] += pool.counts[k]
+    return x
+
+
+def note_fmt(cg, pool):
+    return f", {cg} CG rounds, {len(pool)} plans"
+
+
+def master_phase(data, pool, x_best, center, deadline):
+    """Column generation rounds (valid bound, new plans), then a set-partitioning MIP over the pool.
+
+    Stops by ``deadline``. Returns ``(x, objective, lower_bound, prices, note)``
+    with ``x`` the better of ``x_best`` and the MIP answer, ``lower_bound`` the
+    best valid bound of a completed round (or ``-inf``) and ``prices`` where it was found.
+    """
+    from .exact import Master, _add_solution_plans, _x_from_columns
+
+    values, q, allowed, units, caps, ucost = data
+    ub = hk.objective(x_best, values, q, ucost)
+    tol = 1e-12 * max(1.0, abs(ub))
+    _add_solution_plans(pool, x_best, values, q, ucost)
+    best_lb = -np.inf
+    master = Master(pool, units, lp_solver=LP_SOLVER)
     cg_deadline = time.perf_counter() + CG_SHARE * (deadline - time.perf_counter())
     cg = 0
-    center = best_lam
-    t_round = 0.0
-    while (ub - best_lb > tol and cg < MAX_CG_ITERS
-           and time.perf_counter() + t_round < cg_deadline):
+    t_lp = 0.0
+    z_cols = None
+    while ub - best_lb > tol and cg < MAX_CG_ITERS and time.perf_counter() < cg_deadline:
         cg += 1
-        t_r0 = time.perf_counter()
-        _z, sigma, lam_lp, _ = master.solve_lp()
+        t0 = time.perf_counter()
+        lp = master.solve_lp((deadline if cg == 1 else cg_deadline) - t0)
+        if cg == 1:
+            t_lp = time.perf_counter() - t0
+        if lp is None:
+            if cg == 1:  # the pool's LP alone does not fit: neither will the MIP
+                return x_best, ub, best_lb, center, note_fmt(cg, pool) + ", LP out of time"
+            break
+        _z, sigma, lam_lp, z_cols = lp
         lam_price = CG_ALPHA * center + (1.0 - CG_ALPHA) * lam_lp
-        added, bound = _price_round(pool, data, sigma, lam_lp, lam_price, tol)
+        added, bound = price_round_until(pool, data, sigma, lam_lp, lam_price, tol, cg_deadline)
         if bound > best_lb + tol:
             best_lb, center = bound, lam_price
-        t_round = time.perf_counter() - t_r0
         if added == 0:
             break
-    note = f"; Lagrangian {it} steps, {cg} CG rounds, {len(pool)} plans"
+    note = note_fmt(cg, pool)
+    if z_cols is not None:
+        # LP rounding: every target takes its heaviest plan in the LP optimum, then repair + polish.
+        y = lp_rounding(pool, z_cols)
+        y = _primal(y, data, LS_PASSES)
+        polish(y, data, time.perf_counter() + ROUNDING_POLISH_SHARE * (deadline - time.perf_counter()))
+        obj = hk.objective(y, values, q, ucost)
+        if obj < ub - tol:
+            x_best, ub = y, obj
+            note += ", improved by LP rounding"
     left = deadline - time.perf_counter()
-    if ub - best_lb > tol and left > 0.005:
+    # The MIP's root LP (dual simplex) takes a few times the interior-point LP above: skip a MIP
+    # that cannot get past its root and leave the time to the exchange search.
+    if ub - best_lb > tol and left > max(0.005, MIP_ROOT_FACTOR * t_lp):
+        # HiGHS may overrun its limit a little: give it a margin.
         # No start solution: HiGHS is given none so that its objective matches its columns.
-        _status, mip_obj, _bound, cols = master.solve_mip(left, None)
+        _status, mip_obj, _bound, cols = master.solve_mip(MIP_LIMIT_SHARE * left, None)
         if cols is not None and mip_obj < ub - tol:
             y = _x_from_columns(pool, cols)
             hk.local_search(y, values, q, allowed, units, caps, ucost, LS_PASSES)
             obj = hk.objective(y, values, q, ucost)
             if obj < ub - tol:
-                best_x, ub = y, obj
+                x_best, ub = y, obj
                 note += ", improved by plan MIP"
-    return best_x, ub, best_lb, note
+    return x_best, ub, best_lb, center, note

@@ -236,7 +236,14 @@ def price_all(values, q, lam, ub, allowed, caps, max_nodes):
     target; ``lower[j]`` is a lower bound on ``min_x v_j S + lam . x`` (the
     exact minimum when the search completed, else the relaxation bound).
     """
-    m, n = q.shape
+    return price_span(values, q, lam, ub, allowed, caps, max_nodes, 0, q.shape[1])
+
+
+@nb.njit(cache=True)
+def price_span(values, q, lam, ub, allowed, caps, max_nodes, j0, j1):
+    """``price_all`` for targets ``j0 .. j1 - 1`` only (arrays indexed from 0)."""
+    m = q.shape[0]
+    n = j1 - j0
     priced = np.empty(n)
     costs = np.empty(n)
     starts = np.zeros(n + 1, dtype=np.int64)
@@ -244,20 +251,42 @@ def price_all(values, q, lam, ub, allowed, caps, max_nodes):
     counts = np.empty(16 * n + 16, dtype=np.int64)
     ubj = np.empty(m, dtype=np.int64)
     qj = np.empty(m)
-    for j in range(n):
+    for jj in range(n):
+        j = j0 + jj
         for i in range(m):
             qj[i] = q[i, j]
             ubj[i] = ub[i] if allowed[i, j] else 0
         _, c, r, st, w, ct, done, root_lb = search_plans(values[j], qj, lam, ubj, caps[j], 0.0,
                                                          values[j], True, 1, max_nodes)
-        priced[j] = r[0] if done else min(r[0], root_lb)
-        costs[j] = c[0]
+        priced[jj] = r[0] if done else min(r[0], root_lb)
+        costs[jj] = c[0]
         k = w.shape[0]
-        s = starts[j]
+        s = starts[jj]
         if s + k > weapons.shape[0]:
             weapons = np.concatenate((weapons, np.empty(weapons.shape[0] + k, dtype=np.int64)))
             counts = np.concatenate((counts, np.empty(counts.shape[0] + k, dtype=np.int64)))
         weapons[s: s + k] = w
         counts[s: s + k] = ct
-        starts[j + 1] = s + k
+        starts[jj + 1] = s + k
     return priced, costs, starts, weapons[: starts[n]], counts[: starts[n]]
+
+
+def price_until(values, q, lam, ub, allowed, caps, max_nodes, deadline, chunk=64):
+    """``price_all`` in chunks of targets, or ``None`` once ``deadline`` (perf_counter) passes."""
+    import time
+
+    n = q.shape[1]
+    parts = []
+    for j0 in range(0, n, chunk):
+        if time.perf_counter() >= deadline:
+            return None
+        parts.append(price_span(values, q, lam, ub, allowed, caps, max_nodes, j0, min(n, j0 + chunk)))
+    if not parts:
+        return price_all(values, q, lam, ub, allowed, caps, max_nodes)
+    priced = np.concatenate([p[0] for p in parts])
+    costs = np.concatenate([p[1] for p in parts])
+    offsets = np.cumsum([0] + [p[3].shape[0] for p in parts])
+    starts = np.concatenate([[0]] + [p[2][1:] + off for p, off in zip(parts, offsets[:-1])])
+    weapons = np.concatenate([p[3] for p in parts])
+    counts = np.concatenate([p[4] for p in parts])
+    return priced, costs, starts.astype(np.int64), weapons, counts

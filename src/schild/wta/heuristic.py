@@ -17,13 +17,20 @@ import time
 import numpy as np
 
 from . import _heuristic_kernels as hk
-from ._lagrangian import lagrangian_phase
+from ._ejection import polish
+from ._lagrangian import bound_until, master_phase, subgradient_phase
 from ._pricing import price_all
 from .problem import WTAProblem, WTASolution, relative_gap
 
 STALL_ROUNDS = 20  # destroy-repair rounds without improvement before stopping
 LS_PASSES = 50
+START_LS_PASSES = 5  # the start only seeds the prices and the first step size
 LAGRANGIAN_MIN_S = 0.05  # budget needed before the Lagrangian phase is tried
+SG_SHARE = 0.45  # share of the budget left after the start for subgradient steps
+POLISH_SHARE = 0.5  # at most this share of the budget left after them for the first polish
+MASTER_SHARE = 0.8  # share of the budget left then for column generation and the plan MIP
+BOUND_SHARE = 0.5  # share of the budget left for pricing a valid bound (else none)
+ILS_POLISH = True
 
 
 def arrays(problem: WTAProblem):
@@ -77,21 +84,41 @@ def solve_heuristic(problem: WTAProblem, time_limit_s: float = 1.0, seed: int | 
     values, q, allowed, units, caps, ucost = arrays(problem)
     m, n = q.shape
     x = np.zeros((m, n), dtype=np.int64)
+    lagrangian = deadline - t0 > LAGRANGIAN_MIN_S
     if m and n:
         hk.greedy_fill(x, values, q, allowed, units, caps, ucost)
-        hk.local_search(x, values, q, allowed, units, caps, ucost, LS_PASSES)
-    best_obj = hk.objective(x, values, q, ucost)
+        hk.local_search(x, values, q, allowed, units, caps, ucost,
+                        START_LS_PASSES if lagrangian else LS_PASSES)
+    data = (values, q, allowed, units, caps, ucost)
     status = "local search"
     lag_lb = -np.inf
-    if m and n and deadline - time.perf_counter() > LAGRANGIAN_MIN_S:
-        x, best_obj, lag_lb, note = lagrangian_phase((values, q, allowed, units, caps, ucost),
-                                                     x, deadline)
-        status += note
+    cycles = 0
+    if m and n and lagrangian:
+        now = time.perf_counter()
+        x, _obj, pool, prices, steps = subgradient_phase(data, x, now + SG_SHARE * (deadline - now))
+        status += f"; Lagrangian {steps} steps"
+        now = time.perf_counter()
+        cycles += polish(x, data, now + POLISH_SHARE * (deadline - now))
+        now = time.perf_counter()
+        if deadline - now > LAGRANGIAN_MIN_S / 2:
+            x, _obj, lag_lb, prices, note = master_phase(data, pool, x, prices,
+                                                         now + MASTER_SHARE * (deadline - now))
+            status += note
+        cycles += polish(x, data, deadline)
+        if with_bound and lag_lb == -np.inf:
+            now = time.perf_counter()
+            lag_lb = bound_until(data, prices, now + BOUND_SHARE * (deadline - now))
+    elif m and n:
+        cycles += polish(x, data, deadline)
+    best_obj = hk.objective(x, values, q, ucost)
     rounds = stall = 0
     k_destroy = max(2, min(n, n // 25 + 2))
-    while n > 1 and stall < STALL_ROUNDS and time.perf_counter() < deadline:
+    proven = best_obj - lag_lb <= 1e-9 * max(1.0, abs(best_obj))
+    while n > 1 and not proven and stall < STALL_ROUNDS and time.perf_counter() < deadline:
         targets = rng.choice(n, size=min(k_destroy, n), replace=False).astype(np.int64)
         y = hk.destroy_repair(x, values, q, allowed, units, caps, ucost, targets, LS_PASSES)
+        if ILS_POLISH:
+            cycles += polish(y, data, deadline)
         obj = hk.objective(y, values, q, ucost)
         rounds += 1
         if obj < best_obj - 1e-12 * max(1.0, abs(best_obj)):
@@ -99,11 +126,11 @@ def solve_heuristic(problem: WTAProblem, time_limit_s: float = 1.0, seed: int | 
             stall = 0
         else:
             stall += 1
-    status += f", {rounds} repair rounds"
+    status += f", {cycles} exchange cycles, {rounds} repair rounds"
     objective = problem.objective(x)
     lb = 0.0
     if with_bound and m and n and time.perf_counter() < deadline:
-        lb = lagrangian_bound(problem, marginal_unit_values(problem, x))
+        lb = lag_lb if proven else bound_until(data, marginal_unit_values(problem, x), deadline)
         lb = min(objective, max(0.0, lb, lag_lb))
     elif with_bound and m and n:
         lb = min(objective, max(0.0, lag_lb))
