@@ -33,6 +33,10 @@ def test_members_are_valid_scenarios_and_classes_map():
     assert group_of("ballistic", "iskander_m") == "ballistic"
     assert group_of("drone", "shahed_136") == "drone"
     assert group_of("tactical_uav", "orlan_10") is None
+    # Short-range cruise missiles are their own group (launched closer, defeated less often).
+    assert group_of("cruise", "kh_59") == group_of("cruise", "iskander_k") == "cruise_tactical"
+    assert group_of("cruise", "kh_101") == group_of("cruise", "kalibr") == "cruise"
+    assert SIM_GROUPS["cruise_tactical"][0] == "cruise"
 
 
 def test_pk_shift_and_ew_move_the_outcome_the_right_way():

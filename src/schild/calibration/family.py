@@ -46,6 +46,7 @@ SIM_CLASSES: tuple[str, ...] = (
 SIM_GROUPS: dict[str, tuple[str, str]] = {
     "drone": ("drone", "shahed_136"),
     "cruise": ("cruise", "kh_101"),
+    "cruise_tactical": ("cruise", "kh_59"),
     "anti_ship_cruise": ("anti_ship_cruise", "kh_22"),
     "anti_radiation": ("anti_radiation", "kh_31p"),
     "ballistic": ("ballistic", "iskander_m"),
@@ -58,6 +59,8 @@ GROUP_TYPE = {g: t for g, (_, t) in SIM_GROUPS.items()}
 _TYPE_GROUP = {
     "s300_ground_attack": "ballistic_frontline",
     "s400_ground_attack": "ballistic_frontline",
+    "kh_59": "cruise_tactical",
+    "iskander_k": "cruise_tactical",
 }
 
 
@@ -65,9 +68,7 @@ def group_of(report_class: str, threat_type: str) -> str | None:
     """The simulated group of a report row, or None for classes the simulator does not model."""
     if report_class not in SIM_CLASSES:
         return None
-    if report_class == "ballistic":
-        return _TYPE_GROUP.get(threat_type, "ballistic")
-    return report_class
+    return _TYPE_GROUP.get(threat_type, report_class)
 
 
 # Launch areas: (bearing from the oblast centre in degrees, distance km); launch windows in seconds.
@@ -75,6 +76,7 @@ _LAUNCH = {
     "shahed_136": [(75.0, 160.0), (125.0, 160.0)],
     "gerbera_decoy": [(75.0, 160.0), (125.0, 160.0)],
     "kh_101": [(110.0, 450.0)],
+    "kh_59": [(100.0, 200.0)],
     "kh_22": [(150.0, 500.0)],
     "kh_31p": [(100.0, 100.0)],
     "iskander_m": [(60.0, 260.0)],
@@ -82,7 +84,7 @@ _LAUNCH = {
     "kinzhal": [(80.0, 650.0)],
 }
 _WINDOW_S = {
-    "shahed_136": 3 * 3600.0, "gerbera_decoy": 3 * 3600.0, "kh_101": 1200.0, "kh_22": 600.0,
+    "shahed_136": 3 * 3600.0, "gerbera_decoy": 3 * 3600.0, "kh_101": 1200.0, "kh_59": 600.0, "kh_22": 600.0,
     "kh_31p": 300.0, "iskander_m": 300.0, "s300_ground_attack": 300.0, "kinzhal": 120.0,
 }
 

@@ -2,12 +2,13 @@
 
 Maximum-marginal-return greedy, then local search (relocate, replace, swap).
 With at least ``LAGRANGIAN_MIN_S`` of budget left, a Lagrangian phase
-(``_lagrangian``: subgradient on weapon prices, a few column generation rounds,
-then a set-partitioning MIP over the plans seen).  Then destroy-and-repair
-rounds (free the units of a few random targets, refill greedily, local search)
-until the time budget or a stall limit.  The lower bound is the best valid
-Lagrangian value seen, or one priced from the final solution's marginal unit
-values.
+(``_lagrangian``: subgradient on weapon prices with fast restricted pricing),
+an exchange polish (``_ejection``: cyclic and path multi-exchanges), the
+master (column generation, LP rounding, a set-partitioning MIP over the plans
+seen, each only when it fits in the time left) and another polish.  Then
+destroy-and-repair rounds with polish until the time budget or a stall limit.
+The lower bound is the best valid Lagrangian value seen, or one priced from
+the final solution's marginal unit values.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import numpy as np
 from . import _heuristic_kernels as hk
 from ._ejection import polish
 from ._lagrangian import bound_until, master_phase, subgradient_phase
-from ._pricing import price_all
 from .problem import WTAProblem, WTASolution, relative_gap
 
 STALL_ROUNDS = 20  # destroy-repair rounds without improvement before stopping
@@ -30,7 +30,6 @@ SG_SHARE = 0.45  # share of the budget left after the start for subgradient step
 POLISH_SHARE = 0.5  # at most this share of the budget left after them for the first polish
 MASTER_SHARE = 0.8  # share of the budget left then for column generation and the plan MIP
 BOUND_SHARE = 0.5  # share of the budget left for pricing a valid bound (else none)
-ILS_POLISH = True
 
 
 def arrays(problem: WTAProblem):
@@ -65,14 +64,6 @@ def marginal_unit_values(problem: WTAProblem, x: np.ndarray) -> np.ndarray:
                                * q[i, js] ** (x[i, js] - 1))
         lam[i] = max(0.0, float(np.min(values[js] * (without - surv[js]))) - ucost[i])
     return lam
-
-
-def lagrangian_bound(problem: WTAProblem, lam: np.ndarray) -> float:
-    """Valid lower bound ``sum_j min_plan (v S + (lam + c) . x) - lam . units``."""
-    values, q, allowed, units, caps, ucost = arrays(problem)
-    priced, *_ = price_all(values, q, np.ascontiguousarray(lam + ucost), units, allowed, caps,
-                           20_000)
-    return float(priced.sum() - np.dot(lam, units))
 
 
 def solve_heuristic(problem: WTAProblem, time_limit_s: float = 1.0, seed: int | None = None,
@@ -117,8 +108,7 @@ def solve_heuristic(problem: WTAProblem, time_limit_s: float = 1.0, seed: int | 
     while n > 1 and not proven and stall < STALL_ROUNDS and time.perf_counter() < deadline:
         targets = rng.choice(n, size=min(k_destroy, n), replace=False).astype(np.int64)
         y = hk.destroy_repair(x, values, q, allowed, units, caps, ucost, targets, LS_PASSES)
-        if ILS_POLISH:
-            cycles += polish(y, data, deadline)
+        cycles += polish(y, data, deadline)
         obj = hk.objective(y, values, q, ucost)
         rounds += 1
         if obj < best_obj - 1e-12 * max(1.0, abs(best_obj)):
