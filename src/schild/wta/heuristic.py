@@ -29,6 +29,7 @@ LAGRANGIAN_MIN_S = 0.05  # budget needed before the Lagrangian phase is tried
 SG_SHARE = 0.45  # share of the budget left after the start for subgradient steps
 POLISH_SHARE = 0.5  # at most this share of the budget left after them for the first polish
 MASTER_SHARE = 0.8  # share of the budget left then for column generation and the plan MIP
+MASTER_MIN_STEPS = 25  # the master runs only with at least this many subgradient steps' time
 BOUND_SHARE = 0.5  # share of the budget left for pricing a valid bound (else none)
 
 
@@ -88,10 +89,15 @@ def solve_heuristic(problem: WTAProblem, time_limit_s: float = 1.0, seed: int | 
         now = time.perf_counter()
         x, _obj, pool, prices, steps = subgradient_phase(data, x, now + SG_SHARE * (deadline - now))
         status += f"; Lagrangian {steps} steps"
+        t_step = (time.perf_counter() - now) / max(1, steps)
         now = time.perf_counter()
-        cycles += polish(x, data, now + POLISH_SHARE * (deadline - now))
+        # The pool's LP takes roughly 10-20 subgradient steps' time: without room for it the
+        # master cannot help, and the exchange polish gets all the time.
+        master_s = (1.0 - POLISH_SHARE) * MASTER_SHARE * (deadline - now)
+        with_master = master_s > max(LAGRANGIAN_MIN_S / 2, MASTER_MIN_STEPS * t_step)
+        cycles += polish(x, data, now + (POLISH_SHARE if with_master else 1.0) * (deadline - now))
         now = time.perf_counter()
-        if deadline - now > LAGRANGIAN_MIN_S / 2:
+        if with_master and deadline - now > LAGRANGIAN_MIN_S / 2:
             x, _obj, lag_lb, prices, note = master_phase(data, pool, x, prices,
                                                          now + MASTER_SHARE * (deadline - now))
             status += note
