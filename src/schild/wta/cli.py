@@ -27,6 +27,7 @@ def solve_cmd(
 ) -> None:
     """Solve INSTANCE and print objective, bound, gap and time."""
     from . import WTAFormatError, read_instance, solve
+    from .solve import warm_up
 
     err = Console(stderr=True)
     if method not in ("exact", "heuristic"):
@@ -40,6 +41,8 @@ def solve_cmd(
     except WTAFormatError as exc:
         err.print(f"error: {exc}", markup=False, soft_wrap=True)
         raise typer.Exit(code=2) from None
+    if method == "heuristic":
+        warm_up()  # kernel loading must not eat into the time limit
     sol = solve(problem, method=method, time_limit_s=time_limit, seed=seed)
     result = {
         "objective": sol.objective,
@@ -48,6 +51,7 @@ def solve_cmd(
         "proven_optimal": bool(sol.proven_optimal),
         "time_s": sol.time_s,
         "method": sol.method,
+        "status": sol.status,
         "assignment": sol.assignment_triples(),
     }
     table = Table(title=f"WTA {instance.name}")
