@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 from schild.wta import generate_instance, read_instance, write_instance
 from schild.wta.cli import app
 
-KEYS = {"objective", "lower_bound", "gap", "proven_optimal", "time_s", "method", "assignment"}
+KEYS = {"objective", "lower_bound", "gap", "proven_optimal", "time_s", "method", "assignment", "status"}
 
 
 @pytest.fixture()
