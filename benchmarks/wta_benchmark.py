@@ -112,9 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:
         files = [f for f in files if f.stem in set(args.only)]
     # JIT warm-up so the 1 s heuristic figure is not compile time.
-    warm = read_instance(files[0]) if files else None
-    if warm is not None:
-        solve(warm, method="heuristic", time_limit_s=0.2, seed=0)
+    from schild.wta.solve import warm_up
+
+    warm_up()
     rows = []
     hdr = (f"{'instance':16s} {'best known':>11s} {'best LB':>11s} | {'exact obj':>11s} "
            f"{'exact LB':>11s} {'gap':>8s} {'t[s]':>6s} | {'heur obj':>11s} {'%>best':>7s} | "
