@@ -104,6 +104,7 @@ def dirmult_logpmf(ks: list[np.ndarray], n: np.ndarray, ps: list[np.ndarray], rh
 
 KNOT_MONTHS = 3
 GH_POINTS = 7
+MCMC_REF_DIM = 20  # chain dimension that the requested number of Metropolis steps is meant for
 _GH_X, _GH_W = np.polynomial.hermite_e.hermegauss(GH_POINTS)
 _GH_LOGW = np.log(_GH_W / _GH_W.sum())
 
@@ -365,6 +366,9 @@ def fit_group(group: str, win: pd.DataFrame, months: list[str], table: GroupTabl
     _, logdet = np.linalg.slogdet(H)
     ev = lp + 0.5 * m.dim * math.log(2 * math.pi) - 0.5 * logdet
     cov = np.linalg.inv(H)
+    # Random-walk Metropolis needs about d times more steps in d dimensions: chains longer than
+    # MCMC_REF_DIM coordinates (the drone group with many decoy months) get proportionally more steps.
+    n_iter = int(n_iter * max(1.0, m.dim / MCMC_REF_DIM))
     draws, acc = metropolis(m.logpost, x, cov, n_iter=n_iter, n_draws=n_draws, seed=seed)
     return GroupFit(group=group, model=m, theta=x, logpost=lp, evidence=ev, cov=cov, draws=draws,
                     acceptance=acc, seconds=time.perf_counter() - t0)
