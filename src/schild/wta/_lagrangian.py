@@ -64,7 +64,6 @@ TOP_K = 15  # subgradient pricing only offers each target its TOP_K best weapon 
 CG_SHARE = 0.25 # share of the time left after subgradient for column generation
 MAX_CG_ITERS = 50
 CG_ALPHA = 0.5  # dual smoothing towards the best subgradient prices
-PRICING_NODES = 20_000  # per-target search nodes of the exact pricing (beyond: relaxation bound)
 MIP_LIMIT_SHARE = 0.8  # HiGHS overruns its time limit a little
 LP_SOLVER = "ipm"  # for the master LP in the heuristic
 ROUNDING_POLISH_SHARE = 0.5  # of the master's time left, for polishing the LP rounding
@@ -143,31 +142,11 @@ def subgradient_phase(data, x0, deadline):
     return best_x, ub, pool, best_lam, it
 
 
-def price_round_until(pool, data, sigma, lam_lp, lam_price, tol, deadline):
-    """One column generation pricing round that stops at ``deadline``.
-
-    Prices every target at ``lam_price`` (exact pricing, in chunks) and adds the
-    plans with negative reduced cost at the LP duals. Returns ``(added, bound)``;
-    ``bound`` is ``-inf`` when the round was cut short (no valid bound).
-    """
-    values, q, allowed, units, caps, ucost = data
-    res = price_until(values, q, np.ascontiguousarray(lam_price + ucost), units, allowed, caps,
-                      PRICING_NODES, deadline)
-    if res is None:
-        return 0, -np.inf
-    lower, costs, st, w, c = res
-    added = 0
-    for j in range(q.shape[1]):
-        ww, cc = w[st[j]:st[j + 1]], c[st[j]:st[j + 1]]
-        rc = costs[j] + float(np.dot(lam_lp[ww] + ucost[ww], cc)) - sigma[j]
-        if rc < -tol and pool.add(j, costs[j] + float(np.dot(ucost[ww], cc)), ww, cc):
-            added += 1
-    return added, float(lower.sum() - np.dot(lam_price, units))
-
-
 def bound_until(data, lam, deadline):
     """Valid Lagrangian lower bound at prices ``lam``, or ``-inf`` if ``deadline`` passes first."""
     values, q, allowed, units, caps, ucost = data
+    from .exact import PRICING_NODES
+
     res = price_until(values, q, np.ascontiguousarray(lam + ucost), units, allowed, caps,
                       PRICING_NODES, deadline)
     return -np.inf if res is None else float(res[0].sum() - np.dot(lam, units))
@@ -202,7 +181,7 @@ def master_phase(data, pool, x_best, center, deadline):
     with ``x`` the better of ``x_best`` and the MIP answer, ``lower_bound`` the
     best valid bound of a completed round (or ``-inf``) and ``prices`` where it was found.
     """
-    from .exact import Master, _add_solution_plans, _x_from_columns
+    from .exact import Master, _add_solution_plans, _price_round, _x_from_columns
 
     values, q, allowed, units, caps, ucost = data
     ub = hk.objective(x_best, values, q, ucost)
@@ -226,7 +205,7 @@ def master_phase(data, pool, x_best, center, deadline):
             break
         _z, sigma, lam_lp, z_cols = lp
         lam_price = CG_ALPHA * center + (1.0 - CG_ALPHA) * lam_lp
-        added, bound = price_round_until(pool, data, sigma, lam_lp, lam_price, tol, cg_deadline)
+        added, bound = _price_round(pool, data, sigma, lam_lp, lam_price, tol, cg_deadline)
         if bound > best_lb + tol:
             best_lb, center = bound, lam_price
         if added == 0:

@@ -21,7 +21,7 @@ import time
 import highspy
 import numpy as np
 
-from ._pricing import price_all, search_plans
+from ._pricing import price_all, price_until, search_plans
 from .heuristic import arrays, marginal_unit_values, solve_heuristic
 from .problem import WTAProblem, WTASolution, relative_gap
 
@@ -208,13 +208,22 @@ def _lagrangian(data, lam, max_nodes):
     return lower, float(lower.sum() - np.dot(lam, units)), costs, st, w, c
 
 
-def _price_round(pool: PlanPool, data, sigma, lam_lp, lam_price, tol):
+def _price_round(pool: PlanPool, data, sigma, lam_lp, lam_price, tol, deadline=None):
     """Price at ``lam_price``; add plans whose reduced cost at the LP duals is negative.
 
-    Returns (columns added, Lagrangian bound at ``lam_price``).
+    Returns (columns added, Lagrangian bound at ``lam_price``). With a ``deadline``
+    (perf_counter) the pricing runs in chunks and a round cut short returns ``(0, -inf)``.
     """
     values, q, allowed, units, caps, ucost = data
-    lower, bound, costs, st, w, c = _lagrangian(data, lam_price, PRICING_NODES)
+    if deadline is None:
+        lower, bound, costs, st, w, c = _lagrangian(data, lam_price, PRICING_NODES)
+    else:
+        res = price_until(values, q, np.ascontiguousarray(lam_price + ucost), units, allowed, caps,
+                          PRICING_NODES, deadline)
+        if res is None:
+            return 0, -np.inf
+        lower, costs, st, w, c = res
+        bound = float(lower.sum() - np.dot(lam_price, units))
     added = 0
     for j in range(q.shape[1]):
         ww, cc = w[st[j]:st[j + 1]], c[st[j]:st[j + 1]]
