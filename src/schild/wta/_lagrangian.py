@@ -1,12 +1,15 @@
-"""Lagrangian heuristic phase for the WTA heuristic (private).
+"""Lagrangian phases of the WTA heuristic (private).
 
 Relax the weapon capacities with prices ``lam >= 0``.  Each target then picks
-its cheapest plan under ``v_j S_j + (lam + c) . x_j``; during the subgradient
-steps only among plans of at most three units of its best ``TOP_K`` weapon types
-(``_fastprice``, plain enumeration, an order of magnitude faster than the exact
-pricing of ``_pricing``, so many more steps fit in a real-time budget).  Prices move by subgradient steps; every few steps the plans
-are turned into a feasible assignment (drop the over-used units that lose
-least, greedy fill, local search) and the best one is kept.
+its cheapest plan under ``v_j S_j + (lam + c) . x_j``.  ``subgradient_phase``
+only offers each target plans of at most three units of its best ``TOP_K``
+weapon types (``_fastprice``: plain enumeration, an order of magnitude faster
+than the exact pricing of ``_pricing``, so many more steps fit); every few
+steps the plans become a feasible assignment (drop the over-used units that
+lose least, greedy fill, local search) and join a plan pool.
+``master_phase`` runs column generation over that pool (valid bounds), rounds
+the LP optimum to an assignment, and solves a set-partitioning MIP over the
+pool, each only when it fits in the time left.
 """
 
 from __future__ import annotations
@@ -57,11 +60,10 @@ PRIMAL_EVERY = 10  # build a feasible assignment from the plans every few steps
 MAX_PLAN_UNITS = 3  # subgradient plans have at most this many units (fast enumeration)
 POOL_EVERY = 10  # add the subgradient plans to the MIP's pool every few steps
 THETA_HALVE_AFTER = 5  # steps without a better bound before the step factor halves
-SG_SHARE = 0.45  # share of the remaining budget for subgradient steps; the MIP gets the rest
 LS_PASSES = 50
 PRIMAL_LS_PASSES = 2  # cheap polish of the repaired plans inside the subgradient loop
 TOP_K = 15  # subgradient pricing only offers each target its TOP_K best weapon types
-CG_SHARE = 0.25 # share of the time left after subgradient for column generation
+CG_SHARE = 0.25  # share of the master's time for column generation
 MAX_CG_ITERS = 50
 CG_ALPHA = 0.5  # dual smoothing towards the best subgradient prices
 MIP_LIMIT_SHARE = 0.8  # HiGHS overruns its time limit a little
