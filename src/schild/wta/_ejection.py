@@ -25,7 +25,7 @@ import numba as nb
 import numpy as np
 
 from . import _heuristic_kernels as hk
-from ._heuristic_kernels import _apply, _state, _surv, _surv_swap
+from ._heuristic_kernels import _apply, _state, _surv, _surv_swap, _units
 
 EJ_LEN = 5  # longest exchange cycle or path (units)
 EJ_CAND = 10  # arcs kept per unit to steer the search
@@ -38,6 +38,21 @@ CHUNK = 200  # start units between deadline checks
 def _arc(values, q, zc, pnz, i_in, i_out, j):
     """Change of target ``j``'s surviving value when a unit of ``i_in`` replaces one of ``i_out``."""
     return values[j] * (_surv_swap(zc, pnz, j, q[i_out, j], q[i_in, j]) - _surv(zc, pnz, j))
+
+
+@nb.njit(cache=True)
+def _keep_cheapest(cost_row, cand_row, c, item):
+    """Insert ``item`` with cost ``c`` into the ascending short list, dropping the dearest."""
+    k = cost_row.shape[0]
+    if c >= cost_row[k - 1]:
+        return
+    r = k - 1
+    while r > 0 and cost_row[r - 1] > c:
+        cost_row[r] = cost_row[r - 1]
+        cand_row[r] = cand_row[r - 1]
+        r -= 1
+    cost_row[r] = c
+    cand_row[r] = item
 
 
 @nb.njit(cache=True)
@@ -55,15 +70,7 @@ def _candidate_lists(ui, uj, values, q, allowed, zc, pnz, n_cand):
             if jb == ja or ib == ia or not allowed[ia, jb]:
                 continue
             c = _arc(values, q, zc, pnz, ia, ib, jb)
-            if c >= cost[a, n_cand - 1]:
-                continue
-            r = n_cand - 1
-            while r > 0 and cost[a, r - 1] > c:
-                cost[a, r] = cost[a, r - 1]
-                cand[a, r] = cand[a, r - 1]
-                r -= 1
-            cost[a, r] = c
-            cand[a, r] = b
+            _keep_cheapest(cost[a], cand[a], c, b)
     return cand
 
 
@@ -78,36 +85,8 @@ def _add_lists(values, q, allowed, zc, pnz, load, caps, n_cand):
             if not allowed[i, t] or load[t] >= caps[t]:
                 continue
             c = values[t] * _surv(zc, pnz, t) * (q[i, t] - 1.0)
-            if c >= cost[i, n_cand - 1]:
-                continue
-            r = n_cand - 1
-            while r > 0 and cost[i, r - 1] > c:
-                cost[i, r] = cost[i, r - 1]
-                cand[i, r] = cand[i, r - 1]
-                r -= 1
-            cost[i, r] = c
-            cand[i, r] = t
+            _keep_cheapest(cost[i], cand[i], c, t)
     return cand
-
-
-@nb.njit(cache=True)
-def _units(x):
-    m, n = x.shape
-    k = 0
-    for i in range(m):
-        for j in range(n):
-            if x[i, j] > 0:
-                k += 1
-    ui = np.empty(k, dtype=np.int64)
-    uj = np.empty(k, dtype=np.int64)
-    k = 0
-    for i in range(m):
-        for j in range(n):
-            if x[i, j] > 0:
-                ui[k] = i
-                uj[k] = j
-                k += 1
-    return ui, uj
 
 
 @nb.njit(cache=True)

@@ -32,6 +32,27 @@ def _state(x, q):
 
 
 @nb.njit(cache=True)
+def _units(x):
+    """Row and column of every non-zero entry of ``x`` (one entry per (type, target) pair)."""
+    m, n = x.shape
+    k = 0
+    for i in range(m):
+        for j in range(n):
+            if x[i, j] > 0:
+                k += 1
+    ui = np.empty(k, dtype=np.int64)
+    uj = np.empty(k, dtype=np.int64)
+    k = 0
+    for i in range(m):
+        for j in range(n):
+            if x[i, j] > 0:
+                ui[k] = i
+                uj[k] = j
+                k += 1
+    return ui, uj
+
+
+@nb.njit(cache=True)
 def _surv(zc, pnz, j):
     return 0.0 if zc[j] > 0 else pnz[j]
 
@@ -185,20 +206,8 @@ def local_search(x, values, q, allowed, units, caps, ucost, max_passes):
                 if used[i] >= units[i]:
                     break
         # Swap units of different types between two targets.
-        na = 0
-        for i in range(m):
-            for j in range(n):
-                if x[i, j] > 0:
-                    na += 1
-        ai = np.empty(na, dtype=np.int64)
-        aj = np.empty(na, dtype=np.int64)
-        na = 0
-        for i in range(m):
-            for j in range(n):
-                if x[i, j] > 0:
-                    ai[na] = i
-                    aj[na] = j
-                    na += 1
+        ai, aj = _units(x)
+        na = ai.shape[0]
         for a in range(na):
             i = ai[a]
             j = aj[a]
