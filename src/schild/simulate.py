@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from . import __version__
 from .compile import World, compile_world
-from .engine.battle_manager import ASSIGN_EXACT, ASSIGNMENT_MODES
+from .engine.battle_manager import ASSIGN_EXACT, ASSIGNMENT_MODES, warm_up_exact
 from .engine.kernel import run_chunk, run_one
 from .errors import InputError
 from .results import EVENT_KINDS, RunArrays, SimulationResult
@@ -139,6 +139,8 @@ def simulate(world: World | ScenarioSpec | str | Path, runs: int = 100, seed: in
         raise InputError(f"assignment must be one of {', '.join(ASSIGNMENT_MODES)}, got {mode_name!r}",
                          field="assignment")
     mode = ASSIGNMENT_MODES[mode_name]
+    if mode == ASSIGN_EXACT:
+        warm_up_exact()
     workers = max(1, workers or (os.cpu_count() or 1))
 
     W = world.arrays
