@@ -252,6 +252,21 @@ def test_unknown_part_of_lumped_name(tmp_path):
     assert d["launched"].sum() == 9 and d["destroyed"].sum() == 6
 
 
+def test_slashed_lump_of_known_names_is_split(tmp_path):
+    p = _write(tmp_path, [_row(model="Iskander-M/KN-23/S-400", launched="6.0", destroyed="2.0"),
+                          _row(model="X-59/X-69", launched="4.0", destroyed="3.0"),
+                          _row(model="Kalibr/Zmiy-9", launched="2.0", destroyed="0.0")])
+    with pytest.warns(UnknownModelWarning, match="Kalibr/Zmiy-9"):
+        d = load_attacks(p)
+    lumped = d[d["model"] == "Iskander-M/KN-23/S-400"]
+    assert sorted(lumped["component"]) == ["Iskander-M/KN-23", "S-400"]
+    assert lumped["split"].all() and lumped["launched"].sum() == 6 and lumped["destroyed"].sum() == 2
+    assert sorted(lumped["threat_type"]) == ["iskander_m", "s400_ground_attack"]
+    whole = d[d["model"] == "X-59/X-69"]
+    assert len(whole) == 1 and whole["threat_type"].item() == "kh_59" and not whole["split"].item()
+    assert d.attrs["unknown_models"] == {"Kalibr/Zmiy-9": 1}
+
+
 def test_models_path_override(tmp_path):
     m = tmp_path / "extra.csv"
     m.write_text("model,threat_type,class\nZmiy-7,zmiy_7,tactical_uav\n", encoding="utf-8")

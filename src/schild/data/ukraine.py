@@ -41,6 +41,7 @@ import pandas as pd
 
 from .ukraine_models import (
     CLASSES, MODEL_TABLE, UNKNOWN_CLASS, UNKNOWN_TYPE, build_lookup, normalise_name, split_lumped,
+    split_slashed,
 )
 from .validation import naive_forecast, score  # re-exported for convenience
 
@@ -385,6 +386,10 @@ def load_attacks(path: str | Path, *, models_path: str | Path | None = None,
             parts = []
             for p in split_lumped(name) if name else [""]:
                 hit = lookup.get(normalise_name(p))
+                sub = split_slashed(p, lookup) if hit is None else None
+                if sub is not None:
+                    parts.extend((q, *lookup[normalise_name(q)]) for q in sub)
+                    continue
                 if hit is None:
                     unknown[p or "<empty>"] += 1
                     parts.append((p or "<empty>", UNKNOWN_TYPE, UNKNOWN_CLASS))

@@ -156,6 +156,30 @@ def split_lumped(name: str) -> list[str]:
     return [p for p in parts if p] or [str(name).strip()]
 
 
+def split_slashed(name: str, lookup: dict[str, tuple[str, str]]) -> list[str] | None:
+    """Known names that, joined by "/", make up ``name`` ("X-101/X-555/Kalibr" -> ["X-101/X-555", "Kalibr"]).
+
+    Reports also lump models with slashes, and a slash also belongs to some single names
+    ("Shahed-136/131", "X-59/X-69"): the decomposition with the fewest parts, each a name the table
+    knows, is used; None if there is none (the name stays unknown and is reported).
+    """
+    pieces = [p.strip() for p in str(name).split("/")]
+    if len(pieces) < 2 or not all(pieces):
+        return None
+    n = len(pieces)
+    best: list[list[str] | None] = [None] * (n + 1)
+    best[0] = []
+    for end in range(1, n + 1):
+        for start in range(end):
+            head = best[start]
+            cand = "/".join(pieces[start:end])
+            if head is not None and normalise_name(cand) in lookup:
+                if best[end] is None or len(head) + 1 < len(best[end]):
+                    best[end] = head + [cand]
+    out = best[n]
+    return out if out is not None and len(out) > 1 else None
+
+
 def build_lookup(table: dict[str, tuple[str, str, str]] | None = None) -> dict[str, tuple[str, str]]:
     """Normalised name -> (threat_type, class)."""
     table = MODEL_TABLE if table is None else table
