@@ -114,7 +114,7 @@ def _plot(ours: pd.DataFrame, naive: pd.DataFrame, history: pd.DataFrame | None,
             ax.plot(o["_t"], o["observed_rate"] * 100, "o", color="black", ms=4, label="observed")
         if len(nv):
             ax.plot(nv["_t"], nv["predicted_rate"] * 100, "--", color="tab:orange",
-                    label="naive (last rate held)")
+                    marker="x" if len(nv) == 1 else None, label="naive (last rate held)")
             if not len(o):
                 ax.plot(nv["_t"], nv["observed_rate"] * 100, "o", color="black", ms=4, label="observed")
         ax.set_title(cls)
