@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from schild.results import Stat, atomic_write_text
@@ -23,6 +23,7 @@ def test_stat_student_t_interval():
     assert Stat.of(np.array([np.nan, 1.0])).to_dict()["mean"] is None
 
 
+@settings(deadline=None)  # no wall-clock deadline: a first call may load compiled code
 @given(st.lists(st.floats(-1e6, 1e6), min_size=2, max_size=50))
 def test_interval_contains_mean(values):
     s = Stat.of(np.array(values))

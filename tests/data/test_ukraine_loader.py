@@ -177,6 +177,7 @@ def test_split_property(tmp_path_factory, launched, frac_d, frac_n, w):
         assert (g["launched"] >= 1).all()
 
 
+@settings(deadline=None)  # no wall-clock deadline: a first call may load compiled code
 @given(total=st.integers(0, 10_000), w=st.lists(st.floats(0, 1e3), min_size=1, max_size=6))
 def test_apportion_exact(total, w):
     parts = ukraine._apportion(float(total), w)

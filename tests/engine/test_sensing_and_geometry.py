@@ -22,6 +22,7 @@ def test_radar_horizon_formula():
     assert radar_horizon_km(10.0, 50.0) == pytest.approx(42.16, abs=0.01)
 
 
+@settings(deadline=None)  # no wall-clock deadline: a first call may load compiled code
 @given(st.floats(0, 100), st.floats(0, 100), st.floats(0, 20000))
 def test_horizon_grows_with_heights(h_radar, dh, h_target):
     assert radar_horizon_km(h_radar + dh, h_target) >= radar_horizon_km(h_radar, h_target)
