@@ -232,5 +232,5 @@ def polish(x, data, deadline) -> int:
         moves += found
         if found == 0:
             break
-        hk.local_search(x, values, q, allowed, units, caps, ucost, LS_PASSES)
+        hk.local_search_until(x, values, q, allowed, units, caps, ucost, LS_PASSES, deadline)
     return moves

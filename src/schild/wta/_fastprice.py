@@ -15,9 +15,15 @@ def top_lists(values, q, allowed, ucost, k):
     """Each target's ``k`` best weapon types by single-unit gain: an (n, k) index array, -1 padded."""
     m, n = q.shape
     k = min(k, m)
-    gain = np.where(allowed, values[None, :] * (1.0 - q) - ucost[:, None], -np.inf)
-    idx = np.argsort(-gain, axis=0, kind="stable")[:k].T.copy()
-    ok = np.take_along_axis(gain.T, idx, axis=1) > -np.inf
+    # targets as rows (contiguous): selecting along a row is several times faster than down a column
+    gain = np.where(allowed.T, values[:, None] * (1.0 - q.T) - ucost[None, :], -np.inf)
+    if k < m:  # partial selection, then the k sorted (by gain, ties by index as a stable sort would)
+        part = np.argpartition(-gain, k - 1, axis=1)[:, :k]
+        g = np.take_along_axis(gain, part, axis=1)
+        idx = np.take_along_axis(part, np.lexsort((part, -g), axis=1), axis=1)
+    else:
+        idx = np.argsort(-gain, axis=1, kind="stable")[:, :k]
+    ok = np.take_along_axis(gain, idx, axis=1) > -np.inf
     return np.ascontiguousarray(np.where(ok, idx, -1).astype(np.int64))
 
 

@@ -326,6 +326,9 @@ def solve_exact(problem: WTAProblem, time_limit_s: float = 600.0, seed: int | No
     log(f"heuristic UB {ub:.6f}")
     if m == 0 or n == 0:
         return WTASolution(best_x, ub, ub, 0.0, True, time.perf_counter() - t0, "exact", "trivial")
+    if heur.proven_optimal:  # e.g. one unit per target at most: solved by min-cost flow
+        return WTASolution(best_x, ub, heur.lower_bound, heur.gap, True, time.perf_counter() - t0,
+                           "exact", heur.status)
     tol = 1e-9 * max(1.0, float(values.max()))
     pool, master, lam, lb, z_lp = column_generation(problem, data, best_x, deadline, log, tol)
     # Exact per-target minima at the best prices anchor the enumeration.

@@ -18,6 +18,7 @@ import time
 import numpy as np
 
 from . import _heuristic_kernels as hk
+from ._assignment_start import assignment_start, proves_optimum
 from ._ejection import polish
 from ._lagrangian import bound_until, master_phase, subgradient_phase
 from .problem import WTAProblem, WTASolution, relative_gap
@@ -25,6 +26,7 @@ from .problem import WTAProblem, WTASolution, relative_gap
 STALL_ROUNDS = 20  # destroy-repair rounds without improvement before stopping
 LS_PASSES = 50
 START_LS_PASSES = 5  # the start only seeds the prices and the first step size
+START_SHARE = 0.3  # at most this share of the budget for the start's local search
 LAGRANGIAN_MIN_S = 0.05  # budget needed before the Lagrangian phase is tried
 SG_SHARE = 0.45  # share of the budget left after the start for subgradient steps
 POLISH_SHARE = 0.5  # at most this share of the budget left after them for the first polish
@@ -81,10 +83,24 @@ def solve_heuristic(problem: WTAProblem, time_limit_s: float = 1.0, seed: int | 
     m, n = q.shape
     x = np.zeros((m, n), dtype=np.int64)
     lagrangian = deadline - t0 > LAGRANGIAN_MIN_S
+    t_greedy = 0.0
     if m and n:
         hk.greedy_fill(x, values, q, allowed, units, caps, ucost)
-        hk.local_search(x, values, q, allowed, units, caps, ucost,
-                        START_LS_PASSES if lagrangian else LS_PASSES)
+        t_greedy = time.perf_counter() - t0  # a repair round's refill costs about as much
+        # The best one-unit-per-target plan (exact by min-cost flow), topped up greedily, is the
+        # better start wherever units are not plentiful; keep whichever start is better.
+        xa = assignment_start(values, q, allowed, units, caps, ucost)
+        if proves_optimum(m, caps):
+            obj = problem.objective(xa)
+            return WTASolution(x=xa, objective=obj, lower_bound=obj, gap=0.0, proven_optimal=True,
+                               time_s=time.perf_counter() - t0, method="heuristic",
+                               status="optimal: one unit per target at most, min-cost flow")
+        hk.greedy_fill(xa, values, q, allowed, units, caps, ucost)
+        if hk.objective(xa, values, q, ucost) < hk.objective(x, values, q, ucost):
+            x = xa
+        hk.local_search_until(x, values, q, allowed, units, caps, ucost,
+                              START_LS_PASSES if lagrangian else LS_PASSES,
+                              t0 + START_SHARE * (deadline - t0))
     data = (values, q, allowed, units, caps, ucost)
     status = "local search"
     lag_lb = -np.inf
@@ -115,9 +131,14 @@ def solve_heuristic(problem: WTAProblem, time_limit_s: float = 1.0, seed: int | 
     rounds = stall = 0
     k_destroy = max(2, min(n, n // 25 + 2))
     proven = best_obj - lag_lb <= 1e-9 * max(1.0, abs(best_obj))
-    while n > 1 and not proven and stall < STALL_ROUNDS and time.perf_counter() < deadline:
+    t_round = t_greedy
+    # A round's refill cannot be interrupted: start one only if the last one would still fit.
+    while n > 1 and not proven and stall < STALL_ROUNDS and deadline - time.perf_counter() > t_round:
+        t_start = time.perf_counter()
         targets = rng.choice(n, size=min(k_destroy, n), replace=False).astype(np.int64)
-        y = hk.destroy_repair(x, values, q, allowed, units, caps, ucost, targets, LS_PASSES)
+        y = hk.destroy_repair(x, values, q, allowed, units, caps, ucost, targets, 0)
+        t_round = time.perf_counter() - t_start
+        hk.local_search_until(y, values, q, allowed, units, caps, ucost, LS_PASSES, deadline)
         cycles += polish(y, data, deadline)
         obj = hk.objective(y, values, q, ucost)
         rounds += 1
