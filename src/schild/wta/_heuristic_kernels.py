@@ -107,18 +107,73 @@ def objective(x, values, q, ucost):
     return tot
 
 
+#: Targets kept per weapon by the greedy between full scans (see ``greedy_fill``).
+GREEDY_LIST = 16
+
+
 @nb.njit(cache=True)
-def _weapon_best(i, values, q, allowed, units, caps, ucost, zc, pnz, load, used):
+def _rescan_full(i, values, q, allowed, units, caps, ucost, zc, pnz, load, used, lst, thr, gl):
+    """Best (gain, target) of weapon i by a full scan; also its GREEDY_LIST best targets (``lst[i]``,
+    best first, ties by index) and the best gain among the others (``thr[i]``)."""
+    L = lst.shape[1]
+    for c in range(L):
+        lst[i, c] = -1
+        gl[c] = -np.inf
+    thr[i] = -np.inf
+    if used[i] >= units[i]:
+        return -np.inf, -1
     bg = -np.inf
     bt = -1
-    if used[i] < units[i]:
-        for j in range(q.shape[1]):
-            if allowed[i, j] and load[j] < caps[j]:
-                g = values[j] * _surv(zc, pnz, j) * (1.0 - q[i, j]) - ucost[i]
-                if g > bg:
-                    bg = g
-                    bt = j
+    cnt = 0
+    for j in range(q.shape[1]):
+        if not (allowed[i, j] and load[j] < caps[j]):
+            continue
+        g = values[j] * _surv(zc, pnz, j) * (1.0 - q[i, j]) - ucost[i]
+        if g > bg:
+            bg = g
+            bt = j
+        if cnt == L and not g > gl[L - 1]:
+            thr[i] = max(thr[i], g)
+            continue
+        if cnt == L:
+            thr[i] = max(thr[i], gl[L - 1])
+            pos = L - 1
+        else:
+            pos = cnt
+            cnt += 1
+        while pos > 0 and gl[pos - 1] < g:
+            gl[pos] = gl[pos - 1]
+            lst[i, pos] = lst[i, pos - 1]
+            pos -= 1
+        gl[pos] = g
+        lst[i, pos] = j
     return bg, bt
+
+
+@nb.njit(cache=True)
+def _rescan(i, values, q, allowed, units, caps, ucost, zc, pnz, load, used, lst, thr, gl):
+    """Best (gain, target) of weapon i, from its listed targets when that is provably the answer.
+
+    Within one greedy fill gains only fall (survival and loads only grow), so a listed target whose
+    current gain beats ``thr[i]`` (the best unlisted gain when the list was made) beats every unlisted
+    one; otherwise, or at a tie, a full scan decides. Same answer as a full scan, ties included.
+    """
+    if used[i] >= units[i]:
+        return -np.inf, -1
+    bg = -np.inf
+    bt = -1
+    for c in range(lst.shape[1]):
+        j = lst[i, c]
+        if j < 0:
+            break
+        if load[j] < caps[j]:
+            g = values[j] * _surv(zc, pnz, j) * (1.0 - q[i, j]) - ucost[i]
+            if g > bg or (g == bg and j < bt):
+                bg = g
+                bt = j
+    if bt >= 0 and bg > thr[i]:
+        return bg, bt
+    return _rescan_full(i, values, q, allowed, units, caps, ucost, zc, pnz, load, used, lst, thr, gl)
 
 
 @nb.njit(cache=True)
@@ -128,9 +183,12 @@ def greedy_fill(x, values, q, allowed, units, caps, ucost):
     zc, pnz, load, used = _state(x, q)
     best_gain = np.full(m, -np.inf)
     best_tgt = np.full(m, -1, dtype=np.int64)
+    lst = np.full((m, GREEDY_LIST), -1, dtype=np.int64)
+    thr = np.full(m, -np.inf)
+    gl = np.empty(GREEDY_LIST)
     for i in range(m):
-        best_gain[i], best_tgt[i] = _weapon_best(i, values, q, allowed, units, caps, ucost,
-                                                 zc, pnz, load, used)
+        best_gain[i], best_tgt[i] = _rescan_full(i, values, q, allowed, units, caps, ucost,
+                                                 zc, pnz, load, used, lst, thr, gl)
     while True:
         i_star = -1
         g_star = 0.0
@@ -145,8 +203,8 @@ def greedy_fill(x, values, q, allowed, units, caps, ucost):
         for i in range(m):
             # Target j_star only got worse, so only weapons aiming at it re-scan.
             if i == i_star or best_tgt[i] == j_star:
-                best_gain[i], best_tgt[i] = _weapon_best(i, values, q, allowed, units, caps,
-                                                         ucost, zc, pnz, load, used)
+                best_gain[i], best_tgt[i] = _rescan(i, values, q, allowed, units, caps, ucost,
+                                                    zc, pnz, load, used, lst, thr, gl)
     return x
 
 
