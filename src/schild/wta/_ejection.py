@@ -220,8 +220,11 @@ def polish(x, data, deadline) -> int:
     mark = np.zeros(q.shape[1], dtype=np.int64)
     stamp = 0
     moves = 0
-    while time.perf_counter() < deadline:
+    t_prep = 0.0  # a round's set-up cannot be interrupted: start one only if the last one's fits
+    while deadline - time.perf_counter() > t_prep:
+        t_start = time.perf_counter()
         zc, pnz, load, used, ui, uj, cand, adds = _prepare(x, values, q, allowed, caps, EJ_CAND)
+        t_prep = time.perf_counter() - t_start
         found = 0
         for s0 in range(0, ui.shape[0], CHUNK):
             if time.perf_counter() >= deadline:

@@ -131,7 +131,7 @@ def subgradient_phase(data, x0, deadline):
         # Prices of unused spare types stay at 0; a zero subgradient means optimal plans.
         g = np.where((lam <= 0.0) & (g < 0), 0.0, g)
         gg = float(g @ g)
-        if it % PRIMAL_EVERY == 0 or gg == 0.0:
+        if (it + 1) % PRIMAL_EVERY == 0 or gg == 0.0:
             y = _primal(y, data, PRIMAL_LS_PASSES)
             _add_solution_plans(pool, y, values, q, ucost)
             obj = hk.objective(y, values, q, ucost)

@@ -26,16 +26,18 @@ from .problem import WTAProblem, WTASolution, relative_gap
 STALL_ROUNDS = 20  # destroy-repair rounds without improvement before stopping
 LS_PASSES = 50
 START_LS_PASSES = 5  # the start only seeds the prices and the first step size
-START_SHARE = 0.3  # at most this share of the budget for the start's local search
+START_SHARE = 0.1  # at most this share of the budget for the start's local search
 LAGRANGIAN_MIN_S = 0.05  # budget needed before the Lagrangian phase is tried
 SG_SHARE = 0.45  # share of the budget left after the start for subgradient steps
 POLISH_SHARE = 0.5  # at most this share of the budget left after them for the first polish
 MASTER_SHARE = 0.8  # share of the budget left then for column generation and the plan MIP
 MASTER_MIN_STEPS = 25  # the master runs only with at least this many subgradient steps' time
 BOUND_SHARE = 0.5  # share of the budget left for pricing a valid bound (else none)
-#: Kept back from the budget for the step that runs past the last deadline check (a repair round, the
-#: final objective and bound): measured overshoot at 10 ms was up to ~1 ms without it.
-RESERVE_SHARE, RESERVE_MAX_S = 0.1, 0.002
+#: Kept back from the budget for the step that runs past the last deadline check (a subgradient step,
+#: the final objective and bound): 2 ms plus 2e-8 s per (type, target) pair, at most 10 % of the
+#: budget. Measured overshoot at 10 ms was up to ~1 ms without it, and 20-80 ms at 800 x 1600.
+RESERVE_SHARE, RESERVE_BASE_S, RESERVE_PAIR_S = 0.1, 0.002, 2e-8
+MUV_PAIR_S = 6e-8
 
 
 def arrays(problem: WTAProblem):
@@ -77,10 +79,10 @@ def solve_heuristic(problem: WTAProblem, time_limit_s: float = 1.0, seed: int | 
     """Greedy + local search (+ Lagrangian phase) + destroy/repair within ``time_limit_s``."""
     t0 = time.perf_counter()
     budget = max(0.0, float(time_limit_s))
-    deadline = t0 + budget - min(RESERVE_SHARE * budget, RESERVE_MAX_S)
-    rng = np.random.default_rng(seed)
     values, q, allowed, units, caps, ucost = arrays(problem)
     m, n = q.shape
+    deadline = t0 + budget - min(RESERVE_SHARE * budget, RESERVE_BASE_S + RESERVE_PAIR_S * m * n)
+    rng = np.random.default_rng(seed)
     x = np.zeros((m, n), dtype=np.int64)
     lagrangian = deadline - t0 > LAGRANGIAN_MIN_S
     if m and n and proves_optimum(m, caps):
@@ -155,7 +157,8 @@ def solve_heuristic(problem: WTAProblem, time_limit_s: float = 1.0, seed: int | 
     status += f", {cycles} exchange cycles, {rounds} repair rounds"
     objective = problem.objective(x)
     lb = 0.0
-    if with_bound and m and n and time.perf_counter() < deadline:
+    # pricing a bound from the marginal unit values needs them first (~6e-8 s per pair, not interruptible)
+    if with_bound and m and n and time.perf_counter() + MUV_PAIR_S * m * n < deadline:
         lb = lag_lb if proven else bound_until(data, marginal_unit_values(problem, x), deadline)
         lb = min(objective, max(0.0, lb, lag_lb))
     elif with_bound and m and n:
