@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     # JIT warm-up so the 1 s heuristic figure is not compile time.
     from schild.wta.solve import warm_up
 
-    warm_up()
+    warm_up("exact")
     rows = []
     hdr = (f"{'instance':16s} {'best known':>11s} {'best LB':>11s} | {'exact obj':>11s} "
            f"{'exact LB':>11s} {'gap':>8s} {'t[s]':>6s} | {'heur obj':>11s} {'%>best':>7s} | "

@@ -21,7 +21,7 @@ def instance(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("method", ["exact", "heuristic"])
 def test_solve_writes_consistent_json(tmp_path: Path, instance: Path, method: str):
     out = tmp_path / "out.json"
-    res = CliRunner().invoke(app, ["solve", str(instance), "--method", method, "--time-limit", "5",
+    res = CliRunner().invoke(app, ["solve", str(instance), "--method", method, "--time-limit", "60",
                                    "--json", str(out), "--seed", "3"])
     assert res.exit_code == 0, res.output
     data = json.loads(out.read_text())

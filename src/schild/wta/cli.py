@@ -41,8 +41,7 @@ def solve_cmd(
     except WTAFormatError as exc:
         err.print(f"error: {exc}", markup=False, soft_wrap=True)
         raise typer.Exit(code=2) from None
-    if method == "heuristic":
-        warm_up()  # kernel loading must not eat into the time limit
+    warm_up(method)  # kernel loading (or compiling, on a fresh install) must not eat into the time limit
     sol = solve(problem, method=method, time_limit_s=time_limit, seed=seed)
     result = {
         "objective": sol.objective,

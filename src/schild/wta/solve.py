@@ -29,14 +29,17 @@ def solve(problem: WTAProblem, method: str = "heuristic", time_limit_s: float = 
     raise ValueError(f"solve: unknown method {method!r}; expected one of {METHODS}")
 
 
-def warm_up() -> None:
-    """Load (or compile) every numba kernel the heuristic uses, on a tiny instance.
+def warm_up(method: str = "heuristic") -> None:
+    """Load (or compile) every numba kernel ``method`` uses, on tiny instances.
 
     A fresh process otherwise spends tens of milliseconds of its first solve's budget
-    loading cached machine code; call this before timing a solve (the CLI and the
-    benchmark do). It takes well under a second once numba's cache is on disk.
+    loading cached machine code, and a fresh install seconds compiling it (the exact
+    method's pricing and enumeration kernels too); call this before timing a solve (the CLI
+    and the benchmarks do). It takes well under a second once numba's cache is on disk.
     """
     from .io import generate_instance
 
     for mu in (1, 3):
         solve(generate_instance(12, 24, mu, seed=0), method="heuristic", time_limit_s=0.12, seed=0)
+    if method == "exact":
+        solve(generate_instance(8, 16, 3, seed=0), method="exact", time_limit_s=600.0, seed=0)
