@@ -56,7 +56,8 @@ def repair_overuse(x, values, q, units, ucost):
 
 
 MAX_SG_ITERS = 1000  # subgradient steps (the time share usually stops it earlier)
-PRIMAL_EVERY = 10  # build a feasible assignment from the plans every few steps
+PRIMAL_EVERY = 20  # build a feasible assignment from the plans every few steps (10 -> 20: at 500 x 1000 x 3 and
+#                   up a repair costs ~10 steps of pricing; measured better there, same on the 12 shared)
 MAX_PLAN_UNITS = 3  # subgradient plans have at most this many units (fast enumeration)
 POOL_EVERY = 10  # add the subgradient plans to the MIP's pool every few steps
 THETA_HALVE_AFTER = 5  # steps without a better bound before the step factor halves
