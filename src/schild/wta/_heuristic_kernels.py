@@ -295,8 +295,8 @@ def local_search(x, values, q, allowed, units, caps, ucost, max_passes):
 
 
 @nb.njit(cache=True)
-def destroy_repair(x, values, q, allowed, units, caps, ucost, targets, max_passes):
-    """Free every unit on ``targets``, refill greedily, then local search (copy)."""
+def destroy_repair(x, values, q, allowed, units, caps, ucost, targets):
+    """Free every unit on ``targets`` and refill greedily (a copy; local search is the caller's)."""
     y = x.copy()
     m = q.shape[0]
     for t in range(targets.shape[0]):
@@ -304,7 +304,6 @@ def destroy_repair(x, values, q, allowed, units, caps, ucost, targets, max_passe
         for i in range(m):
             y[i, j] = 0
     greedy_fill(y, values, q, allowed, units, caps, ucost)
-    local_search(y, values, q, allowed, units, caps, ucost, max_passes)
     return y
 
 

@@ -143,7 +143,7 @@ def solve_heuristic(problem: WTAProblem, time_limit_s: float = 1.0, seed: int | 
     while n > 1 and not proven and stall < STALL_ROUNDS and deadline - time.perf_counter() > t_round:
         t_start = time.perf_counter()
         targets = rng.choice(n, size=min(k_destroy, n), replace=False).astype(np.int64)
-        y = hk.destroy_repair(x, values, q, allowed, units, caps, ucost, targets, 0)
+        y = hk.destroy_repair(x, values, q, allowed, units, caps, ucost, targets)
         t_round = time.perf_counter() - t_start
         hk.local_search_until(y, values, q, allowed, units, caps, ucost, LS_PASSES, deadline)
         cycles += polish(y, data, deadline)
