@@ -18,7 +18,7 @@ import time
 import numpy as np
 
 from . import _heuristic_kernels as hk
-from ._assignment_start import assignment_start, proves_optimum
+from ._assignment_start import TOP_K, assignment_start, proves_optimum
 from ._ejection import polish
 from ._lagrangian import bound_until, master_phase, subgradient_phase
 from .problem import WTAProblem, WTASolution, relative_gap
@@ -38,6 +38,7 @@ BOUND_SHARE = 0.5  # share of the budget left for pricing a valid bound (else no
 #: budget. Measured overshoot at 10 ms was up to ~1 ms without it, and 20-80 ms at 800 x 1600.
 RESERVE_SHARE, RESERVE_BASE_S, RESERVE_PAIR_S = 0.1, 0.002, 2e-8
 MUV_PAIR_S = 6e-8
+FLOW_ARC_S = 3e-7  # time of the full min-cost flow per (type, target) pair (47 ms at 300 x 600)
 
 
 def arrays(problem: WTAProblem):
@@ -85,24 +86,29 @@ def solve_heuristic(problem: WTAProblem, time_limit_s: float = 1.0, seed: int | 
     rng = np.random.default_rng(seed)
     x = np.zeros((m, n), dtype=np.int64)
     lagrangian = deadline - t0 > LAGRANGIAN_MIN_S
-    if m and n and proves_optimum(m, caps):
-        # One unit per target at most: the objective is linear and min-cost flow solves it exactly.
-        x = assignment_start(values, q, allowed, units, caps, ucost)
+    caps_one = bool(np.all(caps <= 1))
+    # With one unit per target at most the objective is linear and min-cost flow solves it exactly
+    # when every type is an arc of every target: done when its estimated time fits the budget.
+    k_flow = max(TOP_K, m) if caps_one and m * n * FLOW_ARC_S <= budget else TOP_K
+    if m and n and proves_optimum(m, caps, k_flow):
+        x = assignment_start(values, q, allowed, units, caps, ucost, top_k=k_flow)
         obj = problem.objective(x)
         return WTASolution(x=x, objective=obj, lower_bound=obj, gap=0.0, proven_optimal=True,
                            time_s=time.perf_counter() - t0, method="heuristic",
                            status="optimal: one unit per target at most, min-cost flow")
     t_greedy = 0.0
-    if m and n:
+    if m and n and not caps_one:  # (with caps of 1 the flow start below is the better one outright)
         hk.greedy_fill(x, values, q, allowed, units, caps, ucost)
         t_greedy = time.perf_counter() - t0  # a repair round's refill costs about as much
-    if m and n and units.sum() <= np.count_nonzero(caps >= 1):
+    if m and n and (caps_one or units.sum() <= np.count_nonzero(caps >= 1)):
         # The best one-unit-per-target plan (exact by min-cost flow), topped up greedily, is the
         # better start where units are not more than targets (greedy is 10-30 % off at 1000 x 2000
         # with mu = 2); with more units than targets it was a worse basin (600 x 1200, mu = 3).
+        t_start = time.perf_counter()
         xa = assignment_start(values, q, allowed, units, caps, ucost)
         hk.greedy_fill(xa, values, q, allowed, units, caps, ucost)
-        if hk.objective(xa, values, q, ucost) < hk.objective(x, values, q, ucost):
+        t_greedy = max(t_greedy, time.perf_counter() - t_start)
+        if caps_one or hk.objective(xa, values, q, ucost) < hk.objective(x, values, q, ucost):
             x = xa
     if m and n:
         hk.local_search_until(x, values, q, allowed, units, caps, ucost,
