@@ -72,3 +72,17 @@ def test_start_beats_greedy_when_units_match_targets():
     xg = greedy_fill(np.zeros(q.shape, np.int64), values, q, allowed, units, caps, ucost)
     xa = assignment_start(values, q, allowed, units, caps, ucost)
     assert objective(xa, values, q, ucost) < objective(xg, values, q, ucost)
+
+
+def test_caps_one_beyond_the_top_list_is_still_proven():
+    """More types than the flow's top list (32): the full flow is used when it fits the budget."""
+    rng = np.random.default_rng(5)
+    m, n = 45, 70
+    prob = WTAProblem(units=rng.integers(1, 3, m), values=rng.integers(1, 101, n).astype(float),
+                      p=rng.uniform(0.05, 0.95, (m, n)), mask=rng.random((m, n)) < 0.7,
+                      target_caps=np.ones(n, dtype=int))
+    sol = solve(prob, method="heuristic", time_limit_s=5.0, seed=0)
+    assert sol.proven_optimal and prob.is_feasible(sol.x)
+    q = 1.0 - prob.p
+    gain = _linear_optimum(prob.values, q, prob.allowed(), prob.units, np.zeros(m))
+    assert abs((prob.values.sum() - gain) - sol.objective) <= 1e-9 * prob.values.sum()
