@@ -35,7 +35,8 @@ def warm_up(method: str = "heuristic") -> None:
     A fresh process otherwise spends tens of milliseconds of its first solve's budget
     loading cached machine code, and a fresh install seconds compiling it (the exact
     method's pricing and enumeration kernels too); call this before timing a solve (the CLI
-    and the benchmarks do). It takes well under a second once numba's cache is on disk.
+    and the benchmarks do). Once numba's cache is on disk it takes well under a second for the
+    heuristic and a few seconds for the exact method (mostly loading its kernels).
     """
     from .io import generate_instance
 
