@@ -118,6 +118,8 @@ def validate(
     seed: int = typer.Option(0, "--seed"),
     allow_extra_columns: bool = typer.Option(False, "--allow-extra-columns",
                                              help="Ignore (and name) CSV columns the loader does not know."),
+    models: Optional[Path] = typer.Option(
+        None, "--models", help="Model-name mapping that extends schild's (CSV 'model,threat_type,class' or YAML)."),
 ) -> None:
     """Check a scenario file, or (with --data and --params) predict months a calibration never saw."""
     try:
@@ -128,7 +130,7 @@ def validate(
                 raise InputError("hold-out validation needs --data CSV, --params PARAMS.json and --from DATE")
             run_validation(data=data, params=params, from_date=from_date, until=until, json_out=json_out,
                            report=report, runs=runs, seed=seed, console=console.get(),
-                           allow_extra_columns=allow_extra_columns)
+                           allow_extra_columns=allow_extra_columns, models=models)
             return
         if scenario is None:
             raise InputError("give a scenario file to check, or --data/--params/--from for a hold-out validation")
@@ -153,13 +155,15 @@ def calibrate(
     seed: int = typer.Option(0, "--seed"),
     allow_extra_columns: bool = typer.Option(False, "--allow-extra-columns",
                                              help="Ignore (and name) CSV columns the loader does not know."),
+    models: Optional[Path] = typer.Option(
+        None, "--models", help="Model-name mapping that extends schild's (CSV 'model,threat_type,class' or YAML)."),
 ) -> None:
     """Fit the Ukraine scenario family's uncertain parameters to reported outcomes up to a date."""
     try:
         from .calibration.cli_support import run_calibration
 
         run_calibration(data=data, until=until, since=since, out=out, runs=runs, seed=seed, console=console.get(),
-                        allow_extra_columns=allow_extra_columns)
+                        allow_extra_columns=allow_extra_columns, models=models)
     except InputError as exc:
         fail(exc)
 

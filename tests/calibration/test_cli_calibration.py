@@ -106,3 +106,27 @@ def test_extra_column_is_an_error_unless_allowed_and_then_named(params_file, tin
     assert res.exit_code == 0, res.output
     assert "new_column" in res.output and "ignored" in res.output
     assert json.loads((tmp_path / "v.json").read_text())["rows"]
+
+
+def test_models_option_maps_new_names_and_shahed_counts_are_noted(params_file, tiny_csv, tmp_path):
+    lines = tiny_csv.read_text().splitlines()
+    new = "2024-07-25 19:00,2024-07-26 08:30,Zmiy-7,,Ukraine,,20.0,17.0,1.0,,,,,,,,,,,,,kpszsu/posts/pfbidSYNTH"
+    counted = "2024-07-27 19:00,2024-07-28 08:30,Shahed-136/131,,Ukraine,,30.0,27.0,3.0,,,18,,,,,,,,,,kpszsu/x"
+    data = tmp_path / "more.csv"
+    data.write_text("\n".join(lines + [new, counted]) + "\n")
+    args = ["validate", "--data", str(data), "--params", str(params_file), "--from", "2024-07-01",
+            "--until", "2024-07-31", "--runs", "10", "--json", str(tmp_path / "v.json")]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    assert "Zmiy-7" in res.output and "--models" in res.output
+    assert "Shahed-type" in res.output  # the is_shahed row is noted
+    drone_before = next(r for r in json.loads((tmp_path / "v.json").read_text())["rows"] if r["class"] == "drone")
+    mapping = tmp_path / "names.csv"
+    mapping.write_text("model,threat_type,class\nZmiy-7,shahed_136,drone\n")
+    res = runner.invoke(app, args + ["--models", str(mapping)])
+    assert res.exit_code == 0, res.output
+    assert "Zmiy-7" not in res.output
+    drone = next(r for r in json.loads((tmp_path / "v.json").read_text())["rows"] if r["class"] == "drone")
+    assert drone["observed_launched"] == drone_before["observed_launched"] + 20
+    res = runner.invoke(app, args + ["--models", str(tmp_path / "nope.csv")])
+    assert res.exit_code == 2 and "nope.csv" in res.output

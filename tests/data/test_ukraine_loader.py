@@ -268,6 +268,52 @@ def test_slashed_lump_of_known_names_is_split(tmp_path):
     assert d.attrs["unknown_models"] == {"Kalibr/Zmiy-9": 1}
 
 
+@pytest.mark.parametrize("name, threat_type", [
+    ("Kh-59/69", "kh_59"), ("X-101/555", "kh_101"), ("Zircon", "zircon"), ("Kh-47M2", "kinzhal"),
+    ("Shahed", "shahed_136"), ("Italmas", "shahed_136"), ("Harpy-A1", "shahed_136"),
+    ("Parodiya", "gerbera_decoy"), ("Гербера", "gerbera_decoy"),
+])
+def test_public_aliases_are_known(name, threat_type):
+    assert build_lookup()[normalise_name(name)][0] == threat_type
+
+
+def test_drone_lump_with_new_family_names_stays_drone(tmp_path):
+    p = _write(tmp_path, [_row(model="Shahed-136/131/Gerbera/Italmas", launched="90.0", destroyed="80.0")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnknownModelWarning)
+        d = load_attacks(p)
+    assert sorted(d["component"]) == ["Gerbera", "Italmas", "Shahed-136/131"]
+    assert (d["class"] == "drone").all() and d["launched"].sum() == 90 and d["destroyed"].sum() == 80
+
+
+def _row_extra(extra: dict[str, str], **kw) -> str:
+    line = _row(**kw).split(",")
+    for c, v in extra.items():
+        line[EXPECTED_COLUMNS.index(c)] = v
+    return ",".join(line)
+
+
+def test_is_shahed_is_the_shahed_count_of_the_row_and_bad_values_are_ignored(tmp_path):
+    p = _write(tmp_path, [
+        _row_extra({"is_shahed": "60", "turbojet": "5", "turbojet_destroyed": "3"}, launched="100.0",
+                   destroyed="90.0"),
+        _row_extra({"is_shahed": "40"}, time_start="2025-03-02 20:00", time_end="2025-03-03 08:00",
+                   launched="40.0", destroyed="35.0"),  # all Shahed-type: not a breakdown
+        _row_extra({"is_shahed": "30"}, time_start="2025-03-03 20:00", time_end="2025-03-04 08:00",
+                   model="Shahed-136/131 and X-59", launched="54.0", destroyed="50.0"),
+        _row(time_start="2025-03-04 20:00", time_end="2025-03-05 08:00", launched="20.0", destroyed="18.0"),
+    ])
+    with pytest.warns(UserWarning, match=r"is_shahed on line\(s\) \[3\]"):
+        d = load_attacks(p)
+    first = d[d["line"] == 2].iloc[0]
+    assert (first["shahed_count"], first["turbojet"], first["turbojet_destroyed"]) == (60, 5, 3)
+    assert np.isnan(d.loc[d["line"] == 3, "shahed_count"].item())
+    lump = d[d["line"] == 4].set_index("class")
+    assert lump.loc["drone", "shahed_count"] == 30 and np.isnan(lump.loc["cruise", "shahed_count"])
+    assert np.isnan(d.loc[d["line"] == 5, "shahed_count"].item())
+    assert d.attrs["shahed_count_rows"] == 2 and d.attrs["shahed_count_ignored_lines"] == [3]
+
+
 def test_models_path_override(tmp_path):
     m = tmp_path / "extra.csv"
     m.write_text("model,threat_type,class\nZmiy-7,zmiy_7,tactical_uav\n", encoding="utf-8")

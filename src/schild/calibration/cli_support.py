@@ -51,7 +51,8 @@ def _clean(obj: Any) -> Any:
 
 
 def run_calibration(*, data: Path, until: str, since: str | None, out: Path, runs: int, seed: int,
-                    console: Console, allow_extra_columns: bool = False) -> dict[str, Any]:
+                    console: Console, allow_extra_columns: bool = False,
+                    models: Path | None = None) -> dict[str, Any]:
     """Fit the family to the reports from ``since`` (default: the start) to ``until``; write ``out``."""
     _check_runs(runs, seed)
     until_ts = parse_date(until, "until")
@@ -61,7 +62,7 @@ def run_calibration(*, data: Path, until: str, since: str | None, out: Path, run
     if out.exists() and out.is_dir():
         raise InputError("is a directory; --out names the parameters file to write", file=str(out))
     t0 = time.perf_counter()
-    df = load(data, allow_extra_columns=allow_extra_columns,
+    df = load(data, allow_extra_columns=allow_extra_columns, models=models,
               report=lambda line: console.print(f"[yellow]{line}[/]", highlight=False))
     console.print(f"[bold]calibrating[/] on {data.name}: "
                   f"{since_ts.date() if since_ts is not None else 'start'} .. {until_ts.date()}", highlight=False)
@@ -94,7 +95,7 @@ def run_calibration(*, data: Path, until: str, since: str | None, out: Path, run
 
 def run_validation(*, data: Path, params: Path, from_date: str, until: str | None, json_out: Path | None,
                    report: Path | None, runs: int, seed: int, console: Console,
-                   allow_extra_columns: bool = False) -> dict[str, Any]:
+                   allow_extra_columns: bool = False, models: Path | None = None) -> dict[str, Any]:
     """Predict the months from ``from_date`` to ``until`` with the calibrated family; score vs the naive."""
     _check_runs(runs, seed)
     doc = read_params(params)
@@ -105,7 +106,7 @@ def run_validation(*, data: Path, params: Path, from_date: str, until: str | Non
     if json_out is not None and json_out.exists() and json_out.is_dir():
         raise InputError("is a directory; --json names the file to write", file=str(json_out))
     t0 = time.perf_counter()
-    df = load(data, allow_extra_columns=allow_extra_columns,
+    df = load(data, allow_extra_columns=allow_extra_columns, models=models,
               report=lambda line: console.print(f"[yellow]{line}[/]", highlight=False))
     result = validate(df, doc, from_ts=from_ts, until_ts=until_ts, runs=runs, seed=seed,
                       progress=lambda msg: console.print(f"  {msg}", highlight=False))

@@ -42,8 +42,11 @@ def parse_date(value: str | None, what: str) -> pd.Timestamp | None:
     return ts.normalize()
 
 
-def load(path: str | Path, *, allow_extra_columns: bool = False, report=None) -> pd.DataFrame:
+def load(path: str | Path, *, allow_extra_columns: bool = False, report=None,
+         models: str | Path | None = None) -> pd.DataFrame:
     """The loader's rows; a missing or malformed file becomes an InputError (exit code 2 in the CLI).
+
+    ``models``: a mapping file that extends the model-name table (``load_attacks(models_path=...)``).
 
     Unknown columns are an error unless ``allow_extra_columns``; then they are ignored and named
     through ``report`` (a callable taking one line), like model names the mapping table does not know.
@@ -55,10 +58,13 @@ def load(path: str | Path, *, allow_extra_columns: bool = False, report=None) ->
     p = Path(path)
     if not p.exists():
         raise InputError("data file not found; expected the daily attacks CSV", file=str(p))
+    if models is not None and not Path(models).is_file():
+        raise InputError("model mapping file not found; expected a CSV 'model,threat_type,class' or YAML",
+                         file=str(models))
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            df = load_attacks(p, strict_columns=not allow_extra_columns)
+            df = load_attacks(p, strict_columns=not allow_extra_columns, models_path=models)
     except UkraineDataError as exc:
         msg = str(exc).replace("pass strict_columns=False", "pass --allow-extra-columns")
         raise InputError(msg) from exc
@@ -70,7 +76,14 @@ def load(path: str | Path, *, allow_extra_columns: bool = False, report=None) ->
         if unknown:
             names = ", ".join(f"{k!r} ({v} rows)" for k, v in list(unknown.items())[:12])
             report(f"warning: {len(unknown)} model name(s) not in the mapping table, class 'unknown' "
-                   f"(not simulated, kept in the naive block): {names}")
+                   f"(not simulated, kept in the naive block): {names}; map them with --models FILE")
+        n_sh = df.attrs.get("shahed_count_rows", 0)
+        if n_sh:
+            report(f"note: {n_sh} drone row(s) state how many drones were Shahed-type (is_shahed); their "
+                   "attack windows are simulated at the decoy share they state")
+        if df.attrs.get("turbojet_rows", 0):
+            report(f"note: {df.attrs['turbojet_rows']} row(s) give jet-powered drones (turbojet); they are "
+                   "counted and simulated as Shahed-type")
     return df
 
 
@@ -79,8 +92,9 @@ def windows(df: pd.DataFrame, since: pd.Timestamp | None = None,
     """Rated launches per attack window and simulated group, with month (of window_start).
 
     Columns: ``window_start, window_end, month, class, group, launched, destroyed, lost, defeated,
-    lost_reported`` (any row of the window gave 'locally lost'). ``since``/``until`` filter on the
-    window start (``until`` inclusive of the whole day).
+    lost_reported`` (any row of the window gave 'locally lost'), ``shahed`` (drone windows: Shahed-type
+    drones among the launches when every row of the window gives ``is_shahed``, else NaN; the rest are
+    decoys). ``since``/``until`` filter on the window start (``until`` inclusive of the whole day).
     """
     d = df[df["class"].isin(SIM_CLASSES)].copy()
     d = d[d["destroyed"].notna() & d["launched"].notna() & (d["launched"] > 0)]
@@ -89,14 +103,19 @@ def windows(df: pd.DataFrame, since: pd.Timestamp | None = None,
     if until is not None:
         d = d[d["window_start"] < until + pd.Timedelta(days=1)]
     cols = ["window_start", "window_end", "month", "class", "group", "launched", "destroyed", "lost",
-            "defeated", "lost_reported"]
+            "defeated", "lost_reported", "shahed"]
     if d.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     d["group"] = [group_of(c, t) for c, t in zip(d["class"], d["threat_type"])]
     d["month"] = d["window_start"].dt.strftime("%Y-%m")
     g = d.groupby(["window_start", "window_end", "month", "class", "group"], sort=True)
+    if "shahed_count" not in d.columns:
+        d["shahed_count"] = np.nan
     out = g.agg(launched=("launched", "sum"), destroyed=("destroyed", "sum"), lost=("lost", "sum"),
-                lost_reported=("lost_reported", "any")).reset_index()
+                lost_reported=("lost_reported", "any"),
+                shahed=("shahed_count", lambda s: s.sum() if s.notna().all() else np.nan)).reset_index()
+    # the Shahed-type count of a window is known only when every drone row of it gives one
+    out.loc[out["group"] != "drone", "shahed"] = np.nan
     out["defeated"] = np.minimum(out["destroyed"] + out["lost"], out["launched"])
     return out[cols].reset_index(drop=True)
 

@@ -22,7 +22,8 @@ Drones add:
   saturation);
 - ``delta(m)``: decoy share of the reported drone count, 0 before :data:`DECOYS_COUNTED_FROM`, then in
   [0, 0.75] with a logit-normal prior centred on 0.3 for the first month and a random walk of
-  ``TAU_DELTA`` per month on the logit scale.
+  ``TAU_DELTA`` per month on the logit scale. A window whose report states how many of its drones were
+  Shahed-type (``is_shahed``) is simulated at that decoy share instead (:func:`observed_decoy_share`).
 
 Likelihood, per attack window with ``n`` rated launches: beta-binomial of ``defeated`` with mean the
 simulated defeated share at the window's region raid size ``max(1, share * n)``; for drone windows
@@ -102,6 +103,19 @@ def dirmult_logpmf(ks: list[np.ndarray], n: np.ndarray, ps: list[np.ndarray], rh
     return out
 
 
+def observed_decoy_share(win: pd.DataFrame) -> np.ndarray:
+    """Per window, the decoy share its report states: 1 - Shahed-type / launched (NaN where not given).
+
+    Only drone windows carry a ``shahed`` count (:func:`schild.calibration.data.windows`).
+    """
+    n = win["launched"].to_numpy(float)
+    s = win["shahed"].to_numpy(float) if "shahed" in win.columns else np.full(len(win), np.nan)
+    ok = np.isfinite(s) & (n > 0) & (win["group"].to_numpy() == "drone")
+    out = np.full(len(win), np.nan)
+    out[ok] = np.clip(1.0 - s[ok] / n[ok], 0.0, 1.0)
+    return out
+
+
 KNOT_MONTHS = 3
 GH_POINTS = 7
 MCMC_REF_DIM = 20  # chain dimension that the requested number of Metropolis steps is meant for
@@ -148,6 +162,9 @@ class GroupModel:
         self.J = len(self.knots)
         self.d_first = next((i for i, m in enumerate(self.months) if m >= DECOYS_COUNTED_FROM), M)
         self.K = (M - self.d_first) if self.drone else 0
+        # decoy share a report states (is_shahed: "of them about N Shaheds"); NaN where the fitted
+        # delta(m) stands in for it
+        self.delta_obs = observed_decoy_share(w) if self.drone else np.full(len(w), np.nan)
         if self.drone:
             self.three = (w["month"].to_numpy() >= LOST_SPLIT_FROM) & w["lost_reported"].to_numpy(bool)
         else:
@@ -219,7 +236,9 @@ class GroupModel:
         if self._rows_cache is not None:
             return self._rows_cache
         nreg = np.maximum(1.0, P["share"] * self.n)
-        return self.table.rows(nreg, P["ew"], P["delta"][self.m_idx])
+        dl = P["delta"][self.m_idx]
+        dl = np.where(np.isnan(self.delta_obs), dl, self.delta_obs)
+        return self.table.rows(nreg, P["ew"], dl)
 
     def shares(self, P: dict[str, Any], a_w: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Simulated destroyed and lost shares per window at levels ``a_w`` (default: the level path)."""

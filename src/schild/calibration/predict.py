@@ -20,7 +20,7 @@ import pandas as pd
 
 from .data import DECOYS_COUNTED_FROM, month_index
 from .family import SIM_GROUPS
-from .model import PRIORS, SIZE_REF, TAU_DELTA, _u_centre, bounded
+from .model import PRIORS, SIZE_REF, TAU_DELTA, _u_centre, bounded, observed_decoy_share
 from .sim import run_fractions, template, with_counts, with_params
 from .tables import GroupTable
 
@@ -69,6 +69,7 @@ def predict_months(post: dict[str, Any], win: pd.DataFrame, *, runs: int, seed: 
     w_h = np.array([h_of[m] for m in wm])
     w_cls = np.array([SIM_GROUPS[g][0] for g in wg])
     decoy_month = wm >= DECOYS_COUNTED_FROM
+    decoy_obs = observed_decoy_share(win)  # a report's own decoy share replaces the walk's
     tpls = {g: template(g) for g in set(wg)} if method == "simulate" else {}
     total = runs
     for r in range(runs):
@@ -113,6 +114,8 @@ def predict_months(post: dict[str, Any], win: pd.DataFrame, *, runs: int, seed: 
             sh = share if (g == "drone" or share_fit is None) else float(share_fit)
             a = float(a_path[g][h]) + beta[g] * (math.log(max(wn[i], 1.0)) - SIZE_REF)
             dl = float(delta_path[h]) if (g == "drone" and decoy_month[i]) else 0.0
+            if np.isfinite(decoy_obs[i]):
+                dl = float(decoy_obs[i])
             if method == "table":
                 tb = tables[g]
                 nreg = max(1.0, sh * n_nat)

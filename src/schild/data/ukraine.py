@@ -25,6 +25,11 @@ Rules (reasons and measured counts in ``docs/data-ukraine.md``):
   An empty ``destroyed`` stays NaN (``destroyed_missing``): such rows count in ``launched`` but are
   left out of defeat rates (``launched_rated``). When destroyed + lost exceeds launched, lost is
   capped at launched - destroyed.
+- ``is_shahed`` (empty through 2025-06) is read as the number of Shahed-type attack drones among a
+  drone row's launches, the rest being decoys ("... of them about N Shaheds"): ``shahed_count``. A value
+  that is not strictly between 0 and ``launched`` cannot be such a breakdown and is ignored with a
+  warning. ``turbojet`` / ``turbojet_destroyed`` (jet-powered drones among them) are passed through,
+  not simulated separately. On lumped rows all three are shared over the drone parts like launches.
 """
 
 from __future__ import annotations
@@ -73,7 +78,7 @@ _NATIONAL_TARGETS = {"", "ukraine"}
 OUTPUT_COLUMNS: tuple[str, ...] = (
     "line", "window_start", "window_end", "date_only", "month", "model", "component", "threat_type",
     "class", "launched", "destroyed", "lost", "lost_reported", "destroyed_missing", "still_attacking",
-    "split", "source_kind", "target", "source",
+    "split", "source_kind", "target", "source", "shahed_count", "turbojet", "turbojet_destroyed",
 )
 
 
@@ -320,13 +325,15 @@ def load_attacks(path: str | Path, *, models_path: str | Path | None = None,
     lumped name), ``threat_type``, ``class``, ``launched``, ``destroyed`` (NaN when not reported),
     ``lost`` (``not_reach_goal``, 0 when empty), ``lost_reported``, ``destroyed_missing``,
     ``still_attacking``, ``split`` (row comes from a lumped name), ``source_kind``
-    (national/regional/other), ``target``, ``source``.
+    (national/regional/other), ``target``, ``source``, ``shahed_count`` (``is_shahed``: Shahed-type
+    drones among the row's launches, NaN when not given), ``turbojet``, ``turbojet_destroyed``.
 
     ``df.attrs`` holds: ``file``, ``file_rows``, ``unknown_models`` ({name: rows}),
     ``unknown_model_hints``, ``lumped_rows``, ``regional_duplicates_dropped``,
     ``regional_duplicate_lines``, ``destroyed_missing_lines``, ``launched_missing_lines``,
     ``lost_capped_lines``, ``window_end_fixed_lines`` (time_end before time_start: an end time on the
-    same date is read as the next morning, otherwise the window collapses to time_start; warned).
+    same date is read as the next morning, otherwise the window collapses to time_start; warned),
+    ``shahed_count_rows``, ``shahed_count_ignored_lines``, ``turbojet_rows``.
 
     Raises :class:`UkraineDataError` for a missing or malformed file, missing/unknown columns, or a
     bad value (naming the line and column).
@@ -343,6 +350,7 @@ def load_attacks(path: str | Path, *, models_path: str | Path | None = None,
 
     base: list[dict[str, Any]] = []
     end_fixed: list[int] = []
+    shahed_ignored: list[int] = []
     width = len(header)
     for line, f in records:
         if len(f) != width:
@@ -360,6 +368,11 @@ def load_attacks(path: str | Path, *, models_path: str | Path | None = None,
         lost_raw = _count(get("not_reach_goal"), path, line, "not_reach_goal")
         still = _count(get("still_attacking"), path, line, "still_attacking") if "still_attacking" in col \
             else float("nan")
+        extra = {c: (_count(get(c), path, line, c) if c in col else float("nan"))
+                 for c in ("is_shahed", "turbojet", "turbojet_destroyed")}
+        if not np.isnan(extra["is_shahed"]) and not (np.isnan(launched) or 0 < extra["is_shahed"] < launched):
+            shahed_ignored.append(line)  # not a breakdown of the row's launches (see module doc)
+            extra["is_shahed"] = float("nan")
         if end < start:  # a typo in the report transcription: overnight end on the same date
             fixed = end + pd.Timedelta(days=1)
             end = fixed if (fixed >= start and end.normalize() == start.normalize()) else start
@@ -370,7 +383,8 @@ def load_attacks(path: str | Path, *, models_path: str | Path | None = None,
             date_only_end=bool(date_only_end), model=" ".join(get("model").split()),
             launched=launched, destroyed=destroyed, lost_raw=lost_raw, still_attacking=still,
             source_kind=source_kind(src), target=" ".join(get("target").split()) or None,
-            source=src,
+            source=src, shahed_raw=extra["is_shahed"], turbojet_raw=extra["turbojet"],
+            turbojet_destroyed_raw=extra["turbojet_destroyed"],
         ))
 
     # map names; collect unknown ones
@@ -415,6 +429,7 @@ def load_attacks(path: str | Path, *, models_path: str | Path | None = None,
         if not np.isnan(L) and not np.isnan(D) and D + N > L:
             N = max(L - D, 0.0)
             lost_capped.append(rec["line"])
+        drone_parts = [cls == "drone" for _, _, cls in parts]
         if len(parts) == 1:
             ls, ds, ns, ss = [L], [D], [N], [S]
         else:
@@ -428,7 +443,19 @@ def load_attacks(path: str | Path, *, models_path: str | Path | None = None,
             room = [l_ - (0.0 if np.isnan(d_) else d_) for l_, d_ in zip(ls, ds)] if not np.isnan(L) else w
             ns = _apportion(N, room if sum(room) > 0 else (ls if not np.isnan(L) else w))
             ss = _apportion(S, ls if not np.isnan(L) else w)
-        for (pname, tt, cls), l_, d_, n_, s_ in zip(parts, ls, ds, ns, ss):
+        # is_shahed / turbojet: counts within the row's drones, shared over its drone parts
+        dl = [l_ if is_d else 0.0 for l_, is_d in zip(ls, drone_parts)]
+        extras = {}
+        for key in ("shahed_raw", "turbojet_raw", "turbojet_destroyed_raw"):
+            v = rec[key]
+            if np.isnan(v) or not any(drone_parts):
+                extras[key] = [float("nan")] * len(parts)
+            elif len(parts) == 1:
+                extras[key] = [v]
+            else:
+                a = _apportion(v, dl if sum(dl) > 0 else [float(x) for x in drone_parts])
+                extras[key] = [x if is_d else float("nan") for x, is_d in zip(a, drone_parts)]
+        for j, ((pname, tt, cls), l_, d_, n_, s_) in enumerate(zip(parts, ls, ds, ns, ss)):
             out.append(dict(
                 line=rec["line"], window_start=rec["window_start"], window_end=rec["window_end"],
                 date_only=rec["date_only"], date_only_end=rec["date_only_end"],
@@ -436,7 +463,8 @@ def load_attacks(path: str | Path, *, models_path: str | Path | None = None,
                 threat_type=tt, **{"class": cls}, launched=l_, destroyed=d_, lost=n_,
                 lost_reported=not np.isnan(N_raw), destroyed_missing=bool(np.isnan(D)),
                 still_attacking=s_, split=len(parts) > 1, source_kind=rec["source_kind"],
-                target=rec["target"], source=rec["source"],
+                target=rec["target"], source=rec["source"], shahed_count=extras["shahed_raw"][j],
+                turbojet=extras["turbojet_raw"][j], turbojet_destroyed=extras["turbojet_destroyed_raw"][j],
             ))
 
     df = pd.DataFrame(out, columns=list(OUTPUT_COLUMNS) + ["date_only_end"])
@@ -461,7 +489,14 @@ def load_attacks(path: str | Path, *, models_path: str | Path | None = None,
         "launched_missing_lines": [int(r["line"]) for r in base if np.isnan(r["launched"])],
         "lost_capped_lines": [int(x) for x in lost_capped],
         "window_end_fixed_lines": end_fixed,
+        "shahed_count_rows": int(sum(not np.isnan(r["shahed_raw"]) for r in base)),
+        "shahed_count_ignored_lines": shahed_ignored,
+        "turbojet_rows": int(sum(not np.isnan(r["turbojet_raw"]) for r in base)),
     })
+    if shahed_ignored:
+        warnings.warn(f"{path}: is_shahed on line(s) {shahed_ignored[:20]} is not a count strictly between 0 "
+                      "and the row's launched, so it says nothing about the decoy share; ignored",
+                      UserWarning, stacklevel=2)
     if end_fixed:
         warnings.warn(f"{path}: time_end before time_start on line(s) {end_fixed[:20]}: read as the "
                       "next day's time (same date given) or as time_start", UserWarning, stacklevel=2)

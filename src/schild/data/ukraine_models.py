@@ -63,6 +63,18 @@ MODEL_TABLE: dict[str, tuple[str, str, str]] = {
     "Geran-3": ("geran_3", "drone", "jet-powered Shahed variant"),
     "Shahed-238": ("geran_3", "drone", "jet Shahed, sold in Russia as Geran-3"),
     "Gerbera": ("gerbera_decoy", "drone", "decoy drone; class drone as the reports lump decoys in"),
+    "Гербера": ("gerbera_decoy", "drone", "Gerbera in Cyrillic"),
+    "Parodiya": ("gerbera_decoy", "drone", "Parodiya decoy drone; gerbera_decoy stands for decoys"),
+    "Пародія": ("gerbera_decoy", "drone", "Parodiya in Cyrillic"),
+    "Shahed": ("shahed_136", "drone", "Shahed-type, variant not named"),
+    "Geran": ("shahed_136", "drone", "Geran-type, variant not named"),
+    "Italmas": ("shahed_136", "drone", "Russian long-range one-way attack drone (assumption: flown and "
+                                       "engaged like a Shahed; shahed_136 stands for it)"),
+    "Італмас": ("shahed_136", "drone", "Italmas in Cyrillic"),
+    "Garpiya-A1": ("shahed_136", "drone", "Russian-built Shahed-class drone (Harpy/Garpiya-A1); "
+                                          "shahed_136 stands for it"),
+    "Harpiya-A1": ("shahed_136", "drone", "transliteration of Garpiya-A1"),
+    "Harpy-A1": ("shahed_136", "drone", "English name of Garpiya-A1"),
     # --- tactical and reconnaissance UAVs ----------------------------------------------------------
     "Orlan-10": ("orlan_10", "tactical_uav", ""),
     "Orlan-30": ("orlan_30", "tactical_uav", ""),
@@ -103,6 +115,8 @@ MODEL_TABLE: dict[str, tuple[str, str, str]] = {
     "X-32": ("kh_22", "anti_ship_cruise", "modernised Kh-22; the catalogue's kh_22 covers Kh-22/Kh-32"),
     "P-800 Oniks": ("p800_oniks", "anti_ship_cruise", ""),
     "3M22 Zircon": ("zircon", "anti_ship_cruise", "hypersonic anti-ship missile, fired at Kyiv"),
+    "Zircon": ("zircon", "anti_ship_cruise", "3M22 Zircon"),
+    "Oniks": ("p800_oniks", "anti_ship_cruise", "P-800 Oniks"),
     "X-35": ("kh_35", "anti_ship_cruise", "subsonic sea-skimmer; anti-ship design, few launches"),
     # --- anti-radiation ---------------------------------------------------------------------------
     "X-31P": ("kh_31p", "anti_radiation", "supersonic anti-radiation missile, not a cruise missile"),
@@ -125,6 +139,8 @@ MODEL_TABLE: dict[str, tuple[str, str, str]] = {
         "the one row (2024-11-21, Dnipro) is the strike later identified as Oreshnik (IRBM)"),
     # --- aeroballistic -----------------------------------------------------------------------------
     "X-47 Kinzhal": ("kinzhal", "aeroballistic", ""),
+    "X-47M2 Kinzhal": ("kinzhal", "aeroballistic", ""),
+    "X-47M2": ("kinzhal", "aeroballistic", "Kh-47M2 Kinzhal"),
     "Kinzhal": ("kinzhal", "aeroballistic", ""),
     # --- bombs -------------------------------------------------------------------------------------
     "GBU": ("guided_bomb", "glide_bomb", "guided aerial bombs (KAB/UMPK) when listed"),
@@ -147,6 +163,10 @@ def normalise_name(name: str) -> str:
     key = " ".join(str(name).split()).casefold().translate(_HOMOGLYPHS)
     key = re.sub(r"\bkh-", "x-", key)
     key = re.sub(r"\s*/\s*", "/", key)
+    # "X-59/69", "Kh-101/555": a bare number after a slash continues the missile family prefix
+    prev = None
+    while prev != key:
+        prev, key = key, re.sub(r"\bx-(\w+)/(\d)", r"x-\1/x-\2", key)
     return key
 
 
