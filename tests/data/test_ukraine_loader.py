@@ -461,3 +461,21 @@ def test_end_before_start_is_read_as_next_morning(tmp_path):
         d = load_attacks(p)
     assert d["window_end"].item() == pd.Timestamp("2025-03-02 07:00")
     assert d.attrs["window_end_fixed_lines"] == [2]
+
+
+def test_until_keeps_later_rows_out_of_the_lump_split(tmp_path):
+    early = [_row(time_start="2025-06-20 20:00", time_end="2025-06-21 06:00", model="X-101/X-555 and Iskander-K",
+                  launched="10.0", destroyed="8.0"),
+             _row(time_start="2025-06-10 20:00", time_end="2025-06-11 06:00", model="X-101/X-555",
+                  launched="9.0", destroyed="8.0"),
+             _row(time_start="2025-06-12 20:00", time_end="2025-06-13 06:00", model="Iskander-K",
+                  launched="1.0", destroyed="1.0")]
+    later = [_row(time_start="2025-07-05 20:00", time_end="2025-07-06 06:00", model="Iskander-K",
+                  launched="40.0", destroyed="20.0")]
+    cut = _load(_write(tmp_path, early, name="cut.csv"))
+    full = _load(_write(tmp_path, early + later, name="full.csv"))
+    upto = _load(_write(tmp_path, early + later, name="full2.csv"), until="2025-06-30")
+    part = lambda d: d[d["split"]].set_index("threat_type")["launched"].to_dict()  # noqa: E731
+    assert part(upto) == part(cut) == {"kh_101": 8.0, "iskander_k": 2.0}
+    assert part(full) != part(cut)  # without the cut, July's launches shift the June split
+    assert upto.attrs["rows_after_until"] == 1 and upto["window_start"].max() < pd.Timestamp("2025-07-01")

@@ -62,7 +62,7 @@ def run_calibration(*, data: Path, until: str, since: str | None, out: Path, run
     if out.exists() and out.is_dir():
         raise InputError("is a directory; --out names the parameters file to write", file=str(out))
     t0 = time.perf_counter()
-    df = load(data, allow_extra_columns=allow_extra_columns, models=models,
+    df = load(data, allow_extra_columns=allow_extra_columns, models=models, until=until_ts,
               report=lambda line: console.print(f"[yellow]{line}[/]", highlight=False))
     console.print(f"[bold]calibrating[/] on {data.name}: "
                   f"{since_ts.date() if since_ts is not None else 'start'} .. {until_ts.date()}", highlight=False)

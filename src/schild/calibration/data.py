@@ -43,10 +43,11 @@ def parse_date(value: str | None, what: str) -> pd.Timestamp | None:
 
 
 def load(path: str | Path, *, allow_extra_columns: bool = False, report=None,
-         models: str | Path | None = None) -> pd.DataFrame:
+         models: str | Path | None = None, until: pd.Timestamp | None = None) -> pd.DataFrame:
     """The loader's rows; a missing or malformed file becomes an InputError (exit code 2 in the CLI).
 
     ``models``: a mapping file that extends the model-name table (``load_attacks(models_path=...)``).
+    ``until``: leave out records that start after that day (a fit must not see them at all).
 
     Unknown columns are an error unless ``allow_extra_columns``; then they are ignored and named
     through ``report`` (a callable taking one line), like model names the mapping table does not know.
@@ -64,7 +65,7 @@ def load(path: str | Path, *, allow_extra_columns: bool = False, report=None,
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            df = load_attacks(p, strict_columns=not allow_extra_columns, models_path=models)
+            df = load_attacks(p, strict_columns=not allow_extra_columns, models_path=models, until=until)
     except UkraineDataError as exc:
         msg = str(exc).replace("pass strict_columns=False", "pass --allow-extra-columns")
         raise InputError(msg) from exc

@@ -311,7 +311,8 @@ def _regional_duplicates(df: pd.DataFrame) -> pd.Series:
 
 
 def load_attacks(path: str | Path, *, models_path: str | Path | None = None,
-                 drop_regional_duplicates: bool = True, strict_columns: bool = True) -> pd.DataFrame:
+                 drop_regional_duplicates: bool = True, strict_columns: bool = True,
+                 until: Any = None) -> pd.DataFrame:
     """Parse the daily attacks CSV into one row per weapon type per report row.
 
     ``models_path`` (optional) is either a mapping file that extends or overrides the built-in table
@@ -328,12 +329,15 @@ def load_attacks(path: str | Path, *, models_path: str | Path | None = None,
     (national/regional/other), ``target``, ``source``, ``shahed_count`` (``is_shahed``: Shahed-type
     drones among the row's launches, NaN when not given), ``turbojet``, ``turbojet_destroyed``.
 
-    ``df.attrs`` holds: ``file``, ``file_rows``, ``unknown_models`` ({name: rows}),
+    ``df.attrs`` holds: ``file``, ``file_rows``, ``rows_after_until``, ``unknown_models`` ({name: rows}),
     ``unknown_model_hints``, ``lumped_rows``, ``regional_duplicates_dropped``,
     ``regional_duplicate_lines``, ``destroyed_missing_lines``, ``launched_missing_lines``,
     ``lost_capped_lines``, ``window_end_fixed_lines`` (time_end before time_start: an end time on the
     same date is read as the next morning, otherwise the window collapses to time_start; warned),
     ``shahed_count_rows``, ``shahed_count_ignored_lines``, ``turbojet_rows``.
+
+    ``until`` (a date): records that start after that day are left out before anything else, so that
+    nothing later (not even the shares that split lumped rows) reaches a fit to that date.
 
     Raises :class:`UkraineDataError` for a missing or malformed file, missing/unknown columns, or a
     bad value (naming the line and column).
@@ -351,6 +355,8 @@ def load_attacks(path: str | Path, *, models_path: str | Path | None = None,
     base: list[dict[str, Any]] = []
     end_fixed: list[int] = []
     shahed_ignored: list[int] = []
+    cutoff = None if until is None else pd.Timestamp(until).normalize() + pd.Timedelta(days=1)
+    after_until = 0
     width = len(header)
     for line, f in records:
         if len(f) != width:
@@ -358,6 +364,9 @@ def load_attacks(path: str | Path, *, models_path: str | Path | None = None,
                                    file=path, line=line)
         get = lambda c: f[col[c]] if c in col else ""  # noqa: E731
         start, _ = _time(get("time_start"), path, line, "time_start")
+        if cutoff is not None and start >= cutoff:
+            after_until += 1
+            continue
         end_s = get("time_end")
         if end_s.strip() in _NA_STRINGS:
             end, date_only_end = start, bool(_DATE_ONLY.match(get("time_start").strip()))
@@ -480,6 +489,7 @@ def load_attacks(path: str | Path, *, models_path: str | Path | None = None,
     df.attrs.update({
         "file": str(path),
         "file_rows": len(records),
+        "rows_after_until": after_until,
         "unknown_models": dict(unknown.most_common()),
         "unknown_model_hints": {k: hints.get(normalise_name(k), "") for k in unknown},
         "lumped_rows": int(lumped_rows),
