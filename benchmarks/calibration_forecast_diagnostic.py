@@ -1,15 +1,18 @@
 """Where a drone forecast's point value comes from: the fitted level versus the forecast's uncertainty.
 
 Run: python benchmarks/calibration_forecast_diagnostic.py --data missile_attacks_daily.csv
-         --params PARAMS.json [--month YYYY-MM] [--runs 300] [--seed 0]
+         --params PARAMS.json [--month YYYY-MM] [--runs 300] [--seed 0] [--scale 0.5,1,1.6,2.5]
 
 Takes the drone attack windows of ``--month`` (default: the last fitted month), pretends they happen in
 the month after the fit, and predicts them with the simulator (``predict_months``, as ``schild validate``
 does) under the full posterior and with parts of the forecast's uncertainty switched off: the decoy
 share's random walk, the level drift ``tau``, the month effect ``sigma``, all three, and all three with
 the level fixed at its posterior median. The gap between the full and the switched-off means is what the
-skew of a bounded rate costs the predictive mean; the rest is where the level was fitted. The data file
-is never copied.
+skew of a bounded rate costs the predictive mean; the rest is where the level was fitted. ``--scale``
+adds how the forecast answers bigger or smaller nights: every window's launches multiplied by each
+factor, with the drift, month effect and decoy walk off, with the fitted raid-size covariate ``beta`` and
+with it set to 0 (then only the simulator's own response to the oblast's raid size is left). The data
+file is never copied.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ def main() -> None:
     ap.add_argument("--month", default=None, help="month whose drone windows are replayed (YYYY-MM)")
     ap.add_argument("--runs", type=int, default=300)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--scale", default=None, help="comma-separated raid-size factors, e.g. 0.5,1,1.6,2.5")
     a = ap.parse_args()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -76,6 +80,22 @@ def main() -> None:
             P.TAU_DELTA = keep
         print(f"{label:28s} {100 * x.mean():7.2f} {100 * np.median(x):7.2f} "
               f"{100 * np.quantile(x, 0.05):7.2f} {100 * np.quantile(x, 0.95):7.2f}")
+    if a.scale:
+        factors = [float(f) for f in a.scale.split(",")]
+        print("\nraid size x factor (drift, month effect and decoy walk off): mean defeat rate, %")
+        print(f"{'factor':>8s} {'fitted beta':>12s} {'beta = 0':>9s}")
+        keep = P.TAU_DELTA
+        P.TAU_DELTA = 0.0
+        try:
+            for f in factors:
+                ws = w.assign(launched=np.maximum(1.0, np.round(w["launched"] * f)))
+                ns = float(ws["launched"].sum())
+                vals = [P.predict_months(variant(tau=0.0, sigma=0.0, **extra), ws, runs=a.runs,
+                                         seed=a.seed)[("drone", nxt)].mean() / ns
+                        for extra in ({}, {"beta": 0.0})]
+                print(f"{f:8.2f} {100 * vals[0]:12.2f} {100 * vals[1]:9.2f}")
+        finally:
+            P.TAU_DELTA = keep
 
 
 if __name__ == "__main__":
