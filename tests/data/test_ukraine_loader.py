@@ -298,20 +298,30 @@ def test_is_shahed_is_the_shahed_count_of_the_row_and_bad_values_are_ignored(tmp
         _row_extra({"is_shahed": "60", "turbojet": "5", "turbojet_destroyed": "3"}, launched="100.0",
                    destroyed="90.0"),
         _row_extra({"is_shahed": "40"}, time_start="2025-03-02 20:00", time_end="2025-03-03 08:00",
-                   launched="40.0", destroyed="35.0"),  # all Shahed-type: not a breakdown
+                   launched="40.0", destroyed="35.0"),  # all Shahed-type: says nothing about decoys
         _row_extra({"is_shahed": "30"}, time_start="2025-03-03 20:00", time_end="2025-03-04 08:00",
                    model="Shahed-136/131 and X-59", launched="54.0", destroyed="50.0"),
         _row(time_start="2025-03-04 20:00", time_end="2025-03-05 08:00", launched="20.0", destroyed="18.0"),
+        _row_extra({"is_shahed": "25"}, time_start="2025-03-05 20:00", time_end="2025-03-06 08:00",
+                   launched="20.0", destroyed="18.0"),  # more than launched: inconsistent
+        _row_extra({"is_shahed": "45"}, time_start="2025-03-06 20:00", time_end="2025-03-07 08:00",
+                   model="Shahed-136/131 and Gerbera", launched="100.0", destroyed="95.0"),
     ])
-    with pytest.warns(UserWarning, match=r"is_shahed on line\(s\) \[3\]"):
+    with pytest.warns(UserWarning, match=r"is_shahed on line\(s\) \[6\] is larger"):
         d = load_attacks(p)
     first = d[d["line"] == 2].iloc[0]
     assert (first["shahed_count"], first["turbojet"], first["turbojet_destroyed"]) == (60, 5, 3)
     assert np.isnan(d.loc[d["line"] == 3, "shahed_count"].item())
+    # drones lumped with missiles: the count splits the launches, it is no decoy breakdown
     lump = d[d["line"] == 4].set_index("class")
-    assert lump.loc["drone", "shahed_count"] == 30 and np.isnan(lump.loc["cruise", "shahed_count"])
+    assert lump.loc["drone", "launched"] == 30 and lump.loc["cruise", "launched"] == 24
+    assert lump["destroyed"].sum() == 50 and lump["shahed_count"].isna().all()
     assert np.isnan(d.loc[d["line"] == 5, "shahed_count"].item())
-    assert d.attrs["shahed_count_rows"] == 2 and d.attrs["shahed_count_ignored_lines"] == [3]
+    assert np.isnan(d.loc[d["line"] == 6, "shahed_count"].item())
+    drones = d[d["line"] == 7]  # an all-drone lump: the breakdown is shared over its parts
+    assert drones["shahed_count"].sum() == 45 and drones["launched"].sum() == 100
+    assert d.attrs["shahed_count_rows"] == 4 and d.attrs["shahed_count_ignored_lines"] == [6]
+    assert d.attrs["shahed_split_rows"] == 1 and d.attrs["shahed_breakdown_rows"] == 2
 
 
 def test_models_path_override(tmp_path):

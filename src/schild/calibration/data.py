@@ -78,7 +78,7 @@ def load(path: str | Path, *, allow_extra_columns: bool = False, report=None,
             names = ", ".join(f"{k!r} ({v} rows)" for k, v in list(unknown.items())[:12])
             report(f"warning: {len(unknown)} model name(s) not in the mapping table, class 'unknown' "
                    f"(not simulated, kept in the naive block): {names}; map them with --models FILE")
-        n_sh = df.attrs.get("shahed_count_rows", 0)
+        n_sh = df.attrs.get("shahed_breakdown_rows", 0)
         if n_sh:
             report(f"note: {n_sh} drone row(s) state how many drones were Shahed-type (is_shahed); their "
                    "attack windows are simulated at the decoy share they state")

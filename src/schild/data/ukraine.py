@@ -26,10 +26,12 @@ Rules (reasons and measured counts in ``docs/data-ukraine.md``):
   left out of defeat rates (``launched_rated``). When destroyed + lost exceeds launched, lost is
   capped at launched - destroyed.
 - ``is_shahed`` (empty through 2025-06) is read as the number of Shahed-type attack drones among a
-  drone row's launches, the rest being decoys ("... of them about N Shaheds"): ``shahed_count``. A value
-  that is not strictly between 0 and ``launched`` cannot be such a breakdown and is ignored with a
-  warning. ``turbojet`` / ``turbojet_destroyed`` (jet-powered drones among them) are passed through,
-  not simulated separately. On lumped rows all three are shared over the drone parts like launches.
+  row's launches. On a row that lumps drones with missiles it splits the launches (drone parts get
+  ``is_shahed``, the others the rest). On a row of drones only, a value strictly between 0 and
+  ``launched`` is the breakdown "... of them about N Shaheds", the rest being decoys: ``shahed_count``
+  (shared over the drone parts like launches). A value equal to ``launched`` says nothing about decoys
+  and is not used; one above ``launched`` is ignored with a warning. ``turbojet`` /
+  ``turbojet_destroyed`` (jet-powered drones among the drones) are passed through, not simulated apart.
 """
 
 from __future__ import annotations
@@ -334,7 +336,9 @@ def load_attacks(path: str | Path, *, models_path: str | Path | None = None,
     ``regional_duplicate_lines``, ``destroyed_missing_lines``, ``launched_missing_lines``,
     ``lost_capped_lines``, ``window_end_fixed_lines`` (time_end before time_start: an end time on the
     same date is read as the next morning, otherwise the window collapses to time_start; warned),
-    ``shahed_count_rows``, ``shahed_count_ignored_lines``, ``turbojet_rows``.
+    ``shahed_count_rows`` (rows with a usable ``is_shahed``), ``shahed_breakdown_rows`` (of them, rows of
+    drones only that it splits into Shahed-type and decoys), ``shahed_split_rows`` (lumps of drones and
+    missiles that it splits), ``shahed_count_ignored_lines``, ``turbojet_rows``.
 
     ``until`` (a date): records that start after that day are left out before anything else, so that
     nothing later (not even the shares that split lumped rows) reaches a fit to that date.
@@ -379,8 +383,8 @@ def load_attacks(path: str | Path, *, models_path: str | Path | None = None,
             else float("nan")
         extra = {c: (_count(get(c), path, line, c) if c in col else float("nan"))
                  for c in ("is_shahed", "turbojet", "turbojet_destroyed")}
-        if not np.isnan(extra["is_shahed"]) and not (np.isnan(launched) or 0 < extra["is_shahed"] < launched):
-            shahed_ignored.append(line)  # not a breakdown of the row's launches (see module doc)
+        if not np.isnan(extra["is_shahed"]) and not np.isnan(launched) and extra["is_shahed"] > launched:
+            shahed_ignored.append(line)  # more Shahed-type drones than launches: inconsistent
             extra["is_shahed"] = float("nan")
         if end < start:  # a typo in the report transcription: overnight end on the same date
             fixed = end + pd.Timedelta(days=1)
@@ -432,6 +436,8 @@ def load_attacks(path: str | Path, *, models_path: str | Path | None = None,
 
     out: list[dict[str, Any]] = []
     lost_capped: list[int] = []
+    shahed_split_rows = 0
+    shahed_breakdown_rows = 0
     for rec, parts in zip(base, parts_of):
         L, D, N_raw, S = rec["launched"], rec["destroyed"], rec["lost_raw"], rec["still_attacking"]
         N = 0.0 if np.isnan(N_raw) else N_raw
@@ -439,12 +445,23 @@ def load_attacks(path: str | Path, *, models_path: str | Path | None = None,
             N = max(L - D, 0.0)
             lost_capped.append(rec["line"])
         drone_parts = [cls == "drone" for _, _, cls in parts]
+        Sh = rec["shahed_raw"]
+        has_sh = not np.isnan(Sh) and not np.isnan(L)
+        mixed = any(drone_parts) and not all(drone_parts)
         if len(parts) == 1:
             ls, ds, ns, ss = [L], [D], [N], [S]
         else:
             w = _split_shares(rec, parts, ref)
             k = len(parts)
-            if not np.isnan(L) and L >= k:  # every part the report names launched at least one
+            if has_sh and mixed:  # the row's own count of Shahed-type drones splits drones from the rest
+                ls = [0.0] * k
+                for grp, total in ((True, Sh), (False, L - Sh)):
+                    idx = [j for j in range(k) if drone_parts[j] == grp]
+                    for j, x in zip(idx, _apportion(total, [w[j] for j in idx] if sum(w[j] for j in idx) > 0
+                                                    else [1.0] * len(idx))):
+                        ls[j] = x
+                shahed_split_rows += 1
+            elif not np.isnan(L) and L >= k:  # every part the report names launched at least one
                 ls = [1.0 + x for x in _apportion(L - k, w)]
             else:
                 ls = _apportion(L, w)
@@ -452,11 +469,14 @@ def load_attacks(path: str | Path, *, models_path: str | Path | None = None,
             room = [l_ - (0.0 if np.isnan(d_) else d_) for l_, d_ in zip(ls, ds)] if not np.isnan(L) else w
             ns = _apportion(N, room if sum(room) > 0 else (ls if not np.isnan(L) else w))
             ss = _apportion(S, ls if not np.isnan(L) else w)
-        # is_shahed / turbojet: counts within the row's drones, shared over its drone parts
+        # is_shahed / turbojet: counts within the row's drones, shared over its drone parts. is_shahed
+        # tells the decoy share only on an all-drone row and only strictly between 0 and the launches
         dl = [l_ if is_d else 0.0 for l_, is_d in zip(ls, drone_parts)]
         extras = {}
+        breakdown = has_sh and not mixed and 0 < Sh < L
+        shahed_breakdown_rows += bool(breakdown)
         for key in ("shahed_raw", "turbojet_raw", "turbojet_destroyed_raw"):
-            v = rec[key]
+            v = rec[key] if (key != "shahed_raw" or breakdown) else float("nan")
             if np.isnan(v) or not any(drone_parts):
                 extras[key] = [float("nan")] * len(parts)
             elif len(parts) == 1:
@@ -500,13 +520,14 @@ def load_attacks(path: str | Path, *, models_path: str | Path | None = None,
         "lost_capped_lines": [int(x) for x in lost_capped],
         "window_end_fixed_lines": end_fixed,
         "shahed_count_rows": int(sum(not np.isnan(r["shahed_raw"]) for r in base)),
+        "shahed_split_rows": shahed_split_rows,
+        "shahed_breakdown_rows": shahed_breakdown_rows,
         "shahed_count_ignored_lines": shahed_ignored,
         "turbojet_rows": int(sum(not np.isnan(r["turbojet_raw"]) for r in base)),
     })
     if shahed_ignored:
-        warnings.warn(f"{path}: is_shahed on line(s) {shahed_ignored[:20]} is not a count strictly between 0 "
-                      "and the row's launched, so it says nothing about the decoy share; ignored",
-                      UserWarning, stacklevel=2)
+        warnings.warn(f"{path}: is_shahed on line(s) {shahed_ignored[:20]} is larger than the row's launched; "
+                      "ignored", UserWarning, stacklevel=2)
     if end_fixed:
         warnings.warn(f"{path}: time_end before time_start on line(s) {end_fixed[:20]}: read as the "
                       "next day's time (same date given) or as time_start", UserWarning, stacklevel=2)
