@@ -130,3 +130,24 @@ def test_models_option_maps_new_names_and_shahed_counts_are_noted(params_file, t
     assert drone["observed_launched"] == drone_before["observed_launched"] + 20
     res = runner.invoke(app, args + ["--models", str(tmp_path / "nope.csv")])
     assert res.exit_code == 2 and "nope.csv" in res.output
+
+
+def test_calibrate_never_reads_rows_after_until(small_grid, tiny_csv, tmp_path):
+    lines = tiny_csv.read_text().splitlines()
+    early = [ln for ln in lines[1:] if ln[:10] <= "2024-06-30"]
+    later = [ln for ln in lines[1:] if ln[:10] > "2024-06-30"]
+    assert later
+    src = "kpszsu/posts/pfbidSYNTH"
+    lump = f"2024-06-20 19:00,2024-06-21 06:00,X-101/X-555 and Iskander-K,,Ukraine,,12.0,9.0,,,,,,,,,,,,,,{src}"
+    # after the cut: many Iskander-K, which would change how June's lump is split if it were read
+    flood = f"2024-07-08 19:00,2024-07-09 06:00,Iskander-K,,Ukraine,,60.0,30.0,,,,,,,,,,,,,,{src}"
+    files = {"cut": [lines[0]] + early + [lump], "full": [lines[0]] + early + [lump] + later + [flood]}
+    docs = {}
+    for name, body in files.items():
+        (tmp_path / f"{name}.csv").write_text("\n".join(body) + "\n")
+        out = tmp_path / f"p_{name}.json"
+        res = runner.invoke(app, ["calibrate", "--data", str(tmp_path / f"{name}.csv"), "--until", "2024-06-30",
+                                  "--out", str(out), "--runs", "4", "--seed", "1"])
+        assert res.exit_code == 0, res.output
+        docs[name] = json.loads(out.read_text())
+    assert docs["cut"]["posterior"] == docs["full"]["posterior"]
