@@ -489,3 +489,12 @@ def test_until_keeps_later_rows_out_of_the_lump_split(tmp_path):
     assert part(upto) == part(cut) == {"kh_101": 8.0, "iskander_k": 2.0}
     assert part(full) != part(cut)  # without the cut, July's launches shift the June split
     assert upto.attrs["rows_after_until"] == 1 and upto["window_start"].max() < pd.Timestamp("2025-07-01")
+
+
+def test_unreadable_is_shahed_or_turbojet_is_warned_and_skipped(tmp_path):
+    p = _write(tmp_path, [_row_extra({"is_shahed": "~350", "turbojet": "2.5"}, launched="500.0",
+                                     destroyed="450.0")])
+    with pytest.warns(UserWarning, match=r"is_shahed.*turbojet|turbojet.*is_shahed"):
+        d = load_attacks(p)
+    assert np.isnan(d["shahed_count"].item()) and np.isnan(d["turbojet"].item())
+    assert d["launched"].item() == 500 and d.attrs["hint_unreadable_lines"] == [2]

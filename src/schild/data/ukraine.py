@@ -359,6 +359,7 @@ def load_attacks(path: str | Path, *, models_path: str | Path | None = None,
     base: list[dict[str, Any]] = []
     end_fixed: list[int] = []
     shahed_ignored: list[int] = []
+    hint_unreadable: list[tuple[int, str]] = []
     cutoff = None if until is None else pd.Timestamp(until).normalize() + pd.Timedelta(days=1)
     after_until = 0
     width = len(header)
@@ -381,8 +382,13 @@ def load_attacks(path: str | Path, *, models_path: str | Path | None = None,
         lost_raw = _count(get("not_reach_goal"), path, line, "not_reach_goal")
         still = _count(get("still_attacking"), path, line, "still_attacking") if "still_attacking" in col \
             else float("nan")
-        extra = {c: (_count(get(c), path, line, c) if c in col else float("nan"))
-                 for c in ("is_shahed", "turbojet", "turbojet_destroyed")}
+        extra = {}
+        for c in ("is_shahed", "turbojet", "turbojet_destroyed"):  # optional hints: a bad value is skipped
+            try:
+                extra[c] = _count(get(c), path, line, c) if c in col else float("nan")
+            except UkraineDataError:
+                extra[c] = float("nan")
+                hint_unreadable.append((line, c))
         if not np.isnan(extra["is_shahed"]) and not np.isnan(launched) and extra["is_shahed"] > launched:
             shahed_ignored.append(line)  # more Shahed-type drones than launches: inconsistent
             extra["is_shahed"] = float("nan")
@@ -523,8 +529,13 @@ def load_attacks(path: str | Path, *, models_path: str | Path | None = None,
         "shahed_split_rows": shahed_split_rows,
         "shahed_breakdown_rows": shahed_breakdown_rows,
         "shahed_count_ignored_lines": shahed_ignored,
+        "hint_unreadable_lines": sorted({ln for ln, _ in hint_unreadable}),
         "turbojet_rows": int(sum(not np.isnan(r["turbojet_raw"]) for r in base)),
     })
+    if hint_unreadable:
+        warnings.warn(f"{path}: values that are not non-negative whole numbers in "
+                      f"{sorted({c for _, c in hint_unreadable})} on line(s) "
+                      f"{sorted({ln for ln, _ in hint_unreadable})[:20]}; read as empty", UserWarning, stacklevel=2)
     if shahed_ignored:
         warnings.warn(f"{path}: is_shahed on line(s) {shahed_ignored[:20]} is larger than the row's launched; "
                       "ignored", UserWarning, stacklevel=2)
