@@ -62,9 +62,17 @@ def test_calibrate_then_validate(params_file, tiny_csv, tmp_path):
         assert s["coverage90"] == pytest.approx(cov)
     assert {r["class"] for r in v["naive"]["rows"]} >= {"drone", "cruise"}
     assert "tactical_uav" in v["not_modelled"]
+    fc = doc["fit_check"]
+    assert set(fc["summary"]) == {"drone", "cruise", "ballistic", "aeroballistic"} == set(v["fit_check"])
+    for r in fc["rows"]:
+        assert 0 <= r["fitted_defeated_level"] <= r["observed_launched"]
+        assert 0 <= r["fitted_defeated"] <= r["observed_launched"]
+    d = [r for r in fc["rows"] if r["class"] == "drone"]
+    mae = sum(abs(r["fitted_defeated_level"] - r["observed_defeated"]) / r["observed_launched"] for r in d) / len(d)
+    assert fc["summary"]["drone"]["mae_pp_level"] == pytest.approx(100 * mae, abs=0.01)
     assert (rep / "validation.png").stat().st_size > 1000
     html = (rep / "validation.html").read_text()
-    assert "naive" in html and "Petro Ivaniuk" in html
+    assert "naive" in html and "Petro Ivaniuk" in html and "Training months reproduced" in html
 
 
 @pytest.mark.parametrize("args,needle", [

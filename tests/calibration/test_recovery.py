@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from schild.calibration.data import month_range
 from schild.calibration.model import fit_group
@@ -61,6 +62,13 @@ def test_cruise_level_is_recovered():
     pd_, pl_ = fit.model.table.interp(np.maximum(1, 0.25 * fit.model.n), P["level"][fit.model.m_idx])
     fitted_rate = float(((pd_ + pl_) * fit.model.n).sum() / fit.model.n.sum())
     assert abs(fitted_rate - sim_rate) < 0.02
+    # the in-sample check: per window, the level path alone and with month effects; pooled like the data
+    level_only, with_month = fit.model.fitted_windows(fit.theta)
+    assert level_only.shape == with_month.shape == (len(win),)
+    assert np.all((0 <= level_only) & (level_only <= 1) & (0 <= with_month) & (with_month <= 1))
+    assert float((level_only * fit.model.n).sum() / fit.model.n.sum()) == pytest.approx(fitted_rate, abs=1e-9)
+    # data with no month effects: the month effects' posterior means stay close to the level path
+    assert np.max(np.abs(with_month - level_only)) < 0.05
 
 
 def test_drone_kill_level_ew_and_decoys_are_recovered():

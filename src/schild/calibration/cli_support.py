@@ -86,6 +86,11 @@ def run_calibration(*, data: Path, until: str, since: str | None, out: Path, run
                       f"{doc['last_month']} {rep['map'].get('delta_last', 0.0):.2f} (MAP)", highlight=False)
     console.print("level a: logit shift of every fire unit's single-shot pk against the class "
                   "(0 = catalogue); tau: drift per month; rho: over-dispersion of attack windows", highlight=False)
+    fc = doc.get("fit_check", {}).get("summary", {})
+    if fc:
+        console.print("training months reproduced (MAE of the monthly defeat rate, pp; level path alone / with "
+                      "month effects): " + ", ".join(f"{c} {v['mae_pp_level']:.1f} / {v['mae_pp']:.1f}"
+                                                     for c, v in fc.items()), highlight=False)
     if doc["unfitted_groups"]:
         console.print(f"no training data for: {', '.join(doc['unfitted_groups'])}", highlight=False)
     console.print(f"parameters: {out}  (tables {doc['timing_s']['tables']} s, fit {doc['timing_s']['fit']} s, "
@@ -127,7 +132,7 @@ def run_validation(*, data: Path, params: Path, from_date: str, until: str | Non
                     & (hist["month"] <= doc["last_month"])]
         paths = write_validation_report(
             rows, summ, report, doc["fit_until"], naive=naive_rows[naive_rows["class"].isin(set(rows["class"]))]
-            if len(naive_rows) else None, history=hist,
+            if len(naive_rows) else None, history=hist, fitted=doc.get("fit_check"),
             title=f"schild hold-out check: fitted to {doc['fit_until']}, predicted "
                   f"{result['meta']['months'][0]}..{result['meta']['months'][-1]}")
         result["meta"]["report"] = {"png": str(paths.png), "html": str(paths.html)}

@@ -281,6 +281,25 @@ class GroupModel:
         mx = pm.max(axis=1, keepdims=True)
         return float(np.sum(mx[:, 0] + np.log(np.exp(pm - mx).sum(axis=1))))
 
+    def fitted_windows(self, th: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Simulated defeated share of every training window at ``th``: (level path only, and with the
+        month effects at their posterior mean given the month's windows). Why: to show how well the
+        fitted simulator reproduces the training months, smooth and month by month."""
+        P = self.unpack(th)
+        a0 = self.offset_level(P)
+        d0, l0 = self.shares(P, a0)
+        a_w = a0[:, None] + P["sigma"] * _GH_X[None, :]
+        ll = self.window_loglik(P, a_w)
+        per_month = np.zeros((self.M, GH_POINTS))
+        np.add.at(per_month, self.m_idx, ll)
+        lw = per_month + _GH_LOGW[None, :]
+        lw -= lw.max(axis=1, keepdims=True)
+        post = np.exp(lw)
+        post /= post.sum(axis=1, keepdims=True)  # each month's effect given its windows, on the GH nodes
+        dq, lq = self.shares(P, a_w)
+        pq = np.clip(dq + lq, 0.0, 1.0)
+        return np.clip(d0 + l0, 0.0, 1.0), np.sum(post[self.m_idx] * pq, axis=1)
+
     def logprior(self, th: np.ndarray) -> float:
         lp = _norm_lp(th[0], *LEVEL_PRIOR) + float(np.sum(_norm_lp(th[1:self.J], 0.0, 1.0)))
         names = ["tau", "sigma", "rho"] + (["ew", "share"] if self.drone else [])

@@ -98,6 +98,7 @@ def validate(df: pd.DataFrame, doc: dict[str, Any], *, from_ts: pd.Timestamp, un
         "naive": {"description": "defeat rate of the last 6 fitted months held (schild.data.validation.naive_forecast)",
                   "rows": _rows_json(naive), "summary": naive_summary},
         "not_modelled": not_modelled,
+        "fit_check": (doc.get("fit_check") or {}).get("summary", {}),
         "meta": {"fit_until": doc["fit_until"], "from": str(start.date()), "until": str(end.date()) if end is not None
                  else None, "months": months, "runs": runs, "seed": seed, "method": method,
                  "windows": int(len(win))},

@@ -15,6 +15,7 @@ from typing import Any, Iterable, Mapping, NamedTuple
 import numpy as np
 import pandas as pd
 
+from ..data.ukraine_models import CLASSES
 from ..data.validation import ROW_COLUMNS, score
 
 __all__ = ["ReportPaths", "write_validation_report"]
@@ -70,12 +71,14 @@ def _month_end(value: Any) -> pd.Timestamp:
 
 
 def _plot(ours: pd.DataFrame, naive: pd.DataFrame, history: pd.DataFrame | None, fit_end: pd.Timestamp,
-          png: Path, title: str) -> None:
+          png: Path, title: str, fitted: pd.DataFrame | None = None) -> None:
     # Agg canvas on a bare Figure: no pyplot, no global backend switch, no display needed.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    classes = sorted(set(ours["class"]) | set(naive["class"]))
+    # the report classes in their usual order (drones and cruise first), anything else after
+    rank = {c: i for i, c in enumerate(CLASSES)}
+    classes = sorted(set(ours["class"]) | set(naive["class"]), key=lambda c: (rank.get(c, len(rank)), c))
     if not classes:
         classes = ["(no rows)"]
     ncols = 2 if len(classes) > 1 else 1
@@ -99,6 +102,11 @@ def _plot(ours: pd.DataFrame, naive: pd.DataFrame, history: pd.DataFrame | None,
             if len(h):
                 ax.plot(h["_t"], h["defeat_rate"] * 100, "o", color="0.55", ms=3,
                         label="observed (fit period)")
+        if fitted is not None and len(fitted):
+            fv = fitted[(fitted["class"] == cls) & (fitted["_t"] <= fit_end)]
+            if len(fv):
+                ax.plot(fv["_t"], fv["fitted_rate_level"] * 100, "-", color="tab:green", lw=1.2,
+                        label="fitted (level path, fit period)")
         ax.axvspan(left, fit_end, color="0.9", zorder=0, label="fit period")
         if len(o) > 1:
             ax.fill_between(o["_t"], o["predicted_rate_p05"] * 100, o["predicted_rate_p95"] * 100,
@@ -158,9 +166,21 @@ def _fmt_table(df: pd.DataFrame) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _fit_section(fit_summary: Mapping[str, Any]) -> str:
+    """How well the fit reproduces its own training months (in-sample), when the parameters say."""
+    if not fit_summary:
+        return ""
+    tbl = pd.DataFrame([{"class": c, "n_months": v.get("n_months"), "in_sample_mae_pp_level": v.get("mae_pp_level"),
+                         "in_sample_mae_pp": v.get("mae_pp")} for c, v in fit_summary.items()])
+    return ("<h2>Training months reproduced</h2>\n<p>In-sample MAE of the monthly defeat rate (pp) at the "
+            "fitted parameters: with the level path alone (the green line in the fit period) and with each "
+            "month's effect at its posterior mean. Not a forecast check; the hold-out figures above are.</p>\n"
+            + _fmt_table(tbl))
+
+
 def write_validation_report(rows: pd.DataFrame | Iterable[Mapping[str, Any]], summary: Any,
                             out_dir: str | Path, fit_until: Any, naive: Any = None, *,
-                            history: pd.DataFrame | None = None,
+                            history: pd.DataFrame | None = None, fitted: Any = None,
                             title: str = "Monthly defeat rate: predicted vs observed",
                             stem: str = "validation") -> ReportPaths:
     """Write ``<stem>.png`` and ``<stem>.html`` into ``out_dir``; return their paths.
@@ -169,7 +189,9 @@ def write_validation_report(rows: pd.DataFrame | Iterable[Mapping[str, Any]], su
     DataFrame with a ``class`` column, or ``{class: {metric: value}}``). ``fit_until``: last date of the
     fit period (shaded). ``naive``: rows of the yardstick (:func:`naive_forecast`); when given its
     metrics are computed and shown beside ours (MAE and coverage). ``history``: optional
-    ``monthly_table`` output to draw observed rates inside the fit period.
+    ``monthly_table`` output to draw observed rates inside the fit period. ``fitted``: the parameters
+    file's ``fit_check`` block (``rows`` and ``summary``) to draw the fitted level inside the fit period
+    and list how well the training months are reproduced.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -180,9 +202,15 @@ def write_validation_report(rows: pd.DataFrame | Iterable[Mapping[str, Any]], su
     if history is not None and len(history):
         hist = history.copy()
         hist["_t"] = pd.to_datetime(hist["month"].astype(str).str[:7] + "-15")
+    fit_rows = pd.DataFrame((fitted or {}).get("rows", [])) if isinstance(fitted, Mapping) else None
+    fit_summary = (fitted or {}).get("summary", {}) if isinstance(fitted, Mapping) else {}
+    if fit_rows is not None and len(fit_rows):
+        fit_rows = fit_rows.assign(
+            _t=pd.to_datetime(fit_rows["month"].astype(str).str[:7] + "-15"),
+            fitted_rate_level=fit_rows["fitted_defeated_level"] / fit_rows["observed_launched"])
     png = out / f"{stem}.png"
     html_path = out / f"{stem}.html"
-    _plot(ours, nv, hist, fit_end, png, title)
+    _plot(ours, nv, hist, fit_end, png, title, fit_rows)
 
     summ = _summary_frame(summary)
     if naive is not None and len(nv):
@@ -224,6 +252,7 @@ months whose observed count lies in the 90% interval; MAE is in percentage point
  style="max-width:100%">
 <h2>Rows</h2>
 {_fmt_table(rows_tbl)}
+{_fit_section(fit_summary)}
 <p class="note">{html.escape(ATTRIBUTION)}</p>
 </body></html>
 """
