@@ -22,7 +22,7 @@ def params_file(small_grid_module, tmp_path_factory) -> Path:
     res = runner.invoke(app, ["calibrate", "--data", str(tiny_csv), "--until", "2024-06-30", "--out", str(out),
                               "--runs", "4", "--seed", "1"])
     assert res.exit_code == 0, res.output
-    assert "drone" in res.output and "parameters:" in res.output
+    assert "drone" in res.output and "parameters:" in res.output and "effective single-shot pk" in res.output
     return out
 
 
@@ -62,6 +62,8 @@ def test_calibrate_then_validate(params_file, tiny_csv, tmp_path):
         assert s["coverage90"] == pytest.approx(cov)
     assert {r["class"] for r in v["naive"]["rows"]} >= {"drone", "cruise"}
     assert "tactical_uav" in v["not_modelled"]
+    assert set(doc["effective_pk"]) == set(doc["groups"])
+    assert any(r["unit_type"] == "mobile_fire_group" for r in doc["effective_pk"]["drone"])
     fc = doc["fit_check"]
     assert set(fc["summary"]) == {"drone", "cruise", "ballistic", "aeroballistic"} == set(v["fit_check"])
     for r in fc["rows"]:

@@ -86,6 +86,18 @@ def run_calibration(*, data: Path, until: str, since: str | None, out: Path, run
                       f"{doc['last_month']} {rep['map'].get('delta_last', 0.0):.2f} (MAP)", highlight=False)
     console.print("level a: logit shift of every fire unit's single-shot pk against the class "
                   "(0 = catalogue); tau: drift per month; rho: over-dispersion of attack windows", highlight=False)
+    eff = doc.get("effective_pk", {})
+    if eff:
+        t2 = Table(title=f"effective single-shot pk per layer at {doc['last_month']} (posterior mean, 90% interval)")
+        for col in ("group", "layer (unit type / round)", "catalogue", "fitted"):
+            t2.add_column(col, justify="left" if col in ("group", "layer (unit type / round)") else "right")
+        for g, rows in eff.items():
+            for r in rows:
+                if not r.get("fires", True):
+                    continue
+                t2.add_row(g, f"{r['unit_type']} / {r['interceptor']}", f"{r['catalogue_pk']:.2f}",
+                           f"{r['mean']:.2f} ({r['p05']:.2f}-{r['p95']:.2f})")
+        console.print(t2)
     fc = doc.get("fit_check", {}).get("summary", {})
     if fc:
         console.print("training months reproduced (MAE of the monthly defeat rate, pp; level path alone / with "

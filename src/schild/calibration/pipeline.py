@@ -15,6 +15,7 @@ import pandas as pd
 from .. import __version__
 from ..errors import InputError
 from .data import DECOYS_COUNTED_FROM, LOST_SPLIT_FROM, windows
+from .effective import effective_pk
 from .family import SIM_GROUPS
 from .model import (BETA_SD, GH_POINTS, KNOT_MONTHS, LEVEL_PRIOR, PRIORS, SIZE_REF, TAU_DELTA, GroupFit,
                     _u_centre, bounded, fit_group, training_months)
@@ -217,6 +218,10 @@ def calibrate(df: pd.DataFrame, *, until: pd.Timestamp, since: pd.Timestamp | No
         "tables": {g: t.to_dict() for g, t in tables.items()},
         "posterior": posterior_block(fits, last_month, n_draws, seed),
         "fit_check": fit_check(fits),
+        "effective_pk": {g: effective_pk(g, f.summary_draws()["level_last"],
+                                         {mo: float(x) for mo, x in zip(f.model.months,
+                                                                        f.model.unpack(f.theta)["level"])})
+                         for g, f in fits.items()},
         "timing_s": {"tables": round(t_tables, 1), "fit": round(t_fit, 1),
                      "total": round(time.perf_counter() - t0, 1)},
     }
