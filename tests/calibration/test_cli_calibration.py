@@ -75,6 +75,7 @@ def test_calibrate_then_validate(params_file, tiny_csv, tmp_path):
     assert (rep / "validation.png").stat().st_size > 1000
     html = (rep / "validation.html").read_text()
     assert "naive" in html and "Petro Ivaniuk" in html and "Training months reproduced" in html
+    assert "Effective single-shot pk per layer" in html and "mobile_fire_group" in html
 
 
 @pytest.mark.parametrize("args,needle", [

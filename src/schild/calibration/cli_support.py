@@ -145,6 +145,7 @@ def run_validation(*, data: Path, params: Path, from_date: str, until: str | Non
         paths = write_validation_report(
             rows, summ, report, doc["fit_until"], naive=naive_rows[naive_rows["class"].isin(set(rows["class"]))]
             if len(naive_rows) else None, history=hist, fitted=doc.get("fit_check"),
+            effective_pk=doc.get("effective_pk"),
             title=f"schild hold-out check: fitted to {doc['fit_until']}, predicted "
                   f"{result['meta']['months'][0]}..{result['meta']['months'][-1]}")
         result["meta"]["report"] = {"png": str(paths.png), "html": str(paths.html)}

@@ -178,9 +178,25 @@ def _fit_section(fit_summary: Mapping[str, Any]) -> str:
             + _fmt_table(tbl))
 
 
+def _pk_section(effective: Mapping[str, Any] | None) -> str:
+    """The fitted single-shot pk per class and layer (rounds the doctrine fires at the class)."""
+    if not effective:
+        return ""
+    rows = [{"group": g, "layer": f"{r['unit_type']} / {r['interceptor']}", "catalogue_pk": r["catalogue_pk"],
+             "fitted_pk": r["mean"], "p05": r["p05"], "p95": r["p95"]}
+            for g, rs in effective.items() for r in rs if r.get("fires", True)]
+    if not rows:
+        return ""
+    return ("<h2>Effective single-shot pk per layer</h2>\n<p>At the last fitted month, posterior mean and 90% "
+            "interval. Effective values of the family (one generic oblast), not measured weapon performance: "
+            "geography, cueing and coverage that the family leaves out land in them (docs/calibration.md).</p>\n"
+            + _fmt_table(pd.DataFrame(rows)))
+
+
 def write_validation_report(rows: pd.DataFrame | Iterable[Mapping[str, Any]], summary: Any,
                             out_dir: str | Path, fit_until: Any, naive: Any = None, *,
                             history: pd.DataFrame | None = None, fitted: Any = None,
+                            effective_pk: Mapping[str, Any] | None = None,
                             title: str = "Monthly defeat rate: predicted vs observed",
                             stem: str = "validation") -> ReportPaths:
     """Write ``<stem>.png`` and ``<stem>.html`` into ``out_dir``; return their paths.
@@ -191,7 +207,8 @@ def write_validation_report(rows: pd.DataFrame | Iterable[Mapping[str, Any]], su
     metrics are computed and shown beside ours (MAE and coverage). ``history``: optional
     ``monthly_table`` output to draw observed rates inside the fit period. ``fitted``: the parameters
     file's ``fit_check`` block (``rows`` and ``summary``) to draw the fitted level inside the fit period
-    and list how well the training months are reproduced.
+    and list how well the training months are reproduced. ``effective_pk``: the parameters file's
+    ``effective_pk`` block, listed as a table.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -253,6 +270,7 @@ months whose observed count lies in the 90% interval; MAE is in percentage point
 <h2>Rows</h2>
 {_fmt_table(rows_tbl)}
 {_fit_section(fit_summary)}
+{_pk_section(effective_pk)}
 <p class="note">{html.escape(ATTRIBUTION)}</p>
 </body></html>
 """
