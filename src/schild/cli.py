@@ -120,6 +120,9 @@ def validate(
                                              help="Ignore (and name) CSV columns the loader does not know."),
     models: Optional[Path] = typer.Option(
         None, "--models", help="Model-name mapping that extends schild's (CSV 'model,threat_type,class' or YAML)."),
+    predict_with: str = typer.Option(
+        "auto", "--predict-with", help="auto: the fit's simulator tables inside their grid, fresh simulation "
+                                       "outside; simulate: fresh simulation for every window."),
 ) -> None:
     """Check a scenario file, or (with --data and --params) predict months a calibration never saw."""
     try:
@@ -130,7 +133,7 @@ def validate(
                 raise InputError("hold-out validation needs --data CSV, --params PARAMS.json and --from DATE")
             run_validation(data=data, params=params, from_date=from_date, until=until, json_out=json_out,
                            report=report, runs=runs, seed=seed, console=console.get(),
-                           allow_extra_columns=allow_extra_columns, models=models)
+                           allow_extra_columns=allow_extra_columns, models=models, method=predict_with)
             return
         if scenario is None:
             raise InputError("give a scenario file to check, or --data/--params/--from for a hold-out validation")

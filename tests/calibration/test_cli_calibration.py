@@ -162,3 +162,35 @@ def test_calibrate_never_reads_rows_after_until(small_grid, tiny_csv, tmp_path):
         assert res.exit_code == 0, res.output
         docs[name] = json.loads(out.read_text())
     assert docs["cut"]["posterior"] == docs["full"]["posterior"]
+
+
+def test_predict_with_option_and_parameters_without_tables(params_file, tiny_csv, tmp_path):
+    base = ["validate", "--data", str(tiny_csv), "--from", "2024-07-01", "--until", "2024-07-31", "--runs", "10"]
+    res = runner.invoke(app, base + ["--params", str(params_file), "--json", str(tmp_path / "a.json")])
+    assert res.exit_code == 0, res.output
+    assert "from the fit's tables" in res.output
+    meta = json.loads((tmp_path / "a.json").read_text())["meta"]
+    assert meta["method"] == "auto" and meta["evaluations"]["table"] > 0
+    res = runner.invoke(app, base + ["--params", str(params_file), "--predict-with", "simulate",
+                                     "--json", str(tmp_path / "b.json")])
+    assert res.exit_code == 0, res.output
+    meta = json.loads((tmp_path / "b.json").read_text())["meta"]
+    assert meta["method"] == "simulate" and meta["evaluations"]["table"] == 0
+    res = runner.invoke(app, base + ["--params", str(params_file), "--predict-with", "magic"])
+    assert res.exit_code == 2 and "--predict-with" in res.output
+    # a parameters file from before the tables were stored: fresh simulations, no error
+    doc = json.loads(params_file.read_text())
+    for t in doc["tables"].values():
+        t.pop("destroyed"), t.pop("lost")
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(doc))
+    res = runner.invoke(app, base + ["--params", str(old), "--json", str(tmp_path / "c.json")])
+    assert res.exit_code == 0, res.output
+    assert json.loads((tmp_path / "c.json").read_text())["meta"]["method"] == "simulate"
+    # a damaged table is a clear error
+    doc = json.loads(params_file.read_text())
+    doc["tables"]["drone"]["destroyed"] = [[0.5]]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc))
+    res = runner.invoke(app, base + ["--params", str(bad)])
+    assert res.exit_code == 2 and "damaged" in res.output

@@ -92,3 +92,32 @@ def test_prediction_simulates_the_stated_composition(drone_table, method):
     with_decoys = predict_months(post, win_all_decoys, **kw)[("drone", "2025-08")].mean()
     without = predict_months(post, win_unstated, **kw)[("drone", "2025-08")].mean()
     assert with_decoys > without + 30  # 450 of 600 are decoys, all of them defeated
+
+
+def test_table_round_trip_and_auto_prediction_uses_tables_inside_their_grid(drone_table):
+    from schild.calibration.tables import GroupTable
+
+    back = GroupTable.from_dict(drone_table.to_dict())
+    n = np.array([1.0, 5.0, 30.0])
+    a = np.array([-1.0, 0.5, 2.0])
+    for x, y in zip(back.interp(n, a, 0.3, np.array([0.1, 0.4, 0.7])),
+                    drone_table.interp(n, a, 0.3, np.array([0.1, 0.4, 0.7]))):
+        assert np.allclose(x, y, atol=1e-6)
+    k = 4
+    post = {"last_month": "2025-07", "share": [0.1] * k, "share_fit": 0.1,
+            "groups": {"drone": {"level_last": [0.5] * k, "tau": [0.01] * k, "sigma": [0.01] * k,
+                                 "rho": [0.005] * k, "beta": [0.0] * k, "ew": [0.1] * k,
+                                 "v_last": [-1.0] * k}}}
+    inside = _win([np.nan] * 4)  # 100 launched x share 0.1 = 10 in the oblast: inside the 1..40 grid
+    tabs = {"drone": drone_table}
+    st_auto: dict = {}
+    auto = predict_months(post, inside, runs=20, seed=1, method="auto", tables=tabs, stats=st_auto)
+    table = predict_months(post, inside, runs=20, seed=1, method="table", tables=tabs)
+    assert st_auto == {"table": 80, "simulate": 0}
+    assert np.array_equal(auto[("drone", "2025-08")], table[("drone", "2025-08")])
+    big = inside.assign(launched=[100.0, 100.0, 100.0, 1000.0])  # 100 in the oblast: beyond the grid
+    st: dict = {}
+    predict_months(post, big, runs=20, seed=1, method="auto", tables=tabs, stats=st)
+    assert st == {"table": 60, "simulate": 20}
+    with pytest.raises(ValueError, match="needs tables"):
+        predict_months(post, inside, runs=2, seed=1, method="table", tables={})

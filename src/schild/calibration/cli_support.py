@@ -112,9 +112,12 @@ def run_calibration(*, data: Path, until: str, since: str | None, out: Path, run
 
 def run_validation(*, data: Path, params: Path, from_date: str, until: str | None, json_out: Path | None,
                    report: Path | None, runs: int, seed: int, console: Console,
-                   allow_extra_columns: bool = False, models: Path | None = None) -> dict[str, Any]:
+                   allow_extra_columns: bool = False, models: Path | None = None,
+                   method: str = "auto") -> dict[str, Any]:
     """Predict the months from ``from_date`` to ``until`` with the calibrated family; score vs the naive."""
     _check_runs(runs, seed)
+    if method not in ("auto", "simulate"):
+        raise InputError(f"--predict-with {method!r}: expected 'auto' or 'simulate'")
     doc = read_params(params)
     from_ts = parse_date(from_date, "from")
     until_ts = parse_date(until, "until")
@@ -125,7 +128,7 @@ def run_validation(*, data: Path, params: Path, from_date: str, until: str | Non
     t0 = time.perf_counter()
     df = load(data, allow_extra_columns=allow_extra_columns, models=models,
               report=lambda line: console.print(f"[yellow]{line}[/]", highlight=False))
-    result = validate(df, doc, from_ts=from_ts, until_ts=until_ts, runs=runs, seed=seed,
+    result = validate(df, doc, from_ts=from_ts, until_ts=until_ts, runs=runs, seed=seed, method=method,
                       progress=lambda msg: console.print(f"  {msg}", highlight=False))
     result["meta"]["seconds"] = round(time.perf_counter() - t0, 1)
     result["meta"]["params_file"] = params.name
@@ -169,5 +172,10 @@ def run_validation(*, data: Path, params: Path, from_date: str, until: str | Non
         console.print(f"validation: {json_out}", highlight=False)
     if report is not None:
         console.print(f"report: {result['meta']['report']['html']}", highlight=False)
+    ev = result["meta"].get("evaluations") or {}
+    if ev:
+        console.print(f"simulator output per window: {ev.get('table', 0)} from the fit's tables, "
+                      f"{ev.get('simulate', 0)} fresh simulations (--predict-with {result['meta']['method']})",
+                      highlight=False)
     console.print(f"wall {result['meta']['seconds']} s", highlight=False)
     return result

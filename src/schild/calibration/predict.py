@@ -6,8 +6,16 @@ last fitted month by the random walk (``L + tau sqrt(h) z``) plus a fresh month 
 of that window's raid simulated (decoys drawn per threat with the decoy share) and the national
 defeated count drawn from a beta-binomial around the simulated defeated share with the fitted
 over-dispersion. Summed over the month's windows per class, the replications give the predicted mean
-and the 90% interval. ``method="table"`` uses the fit's simulator tables instead of new simulations
-(for the fast rolling-origin checks inside the training period).
+and the 90% interval.
+
+Where the simulator's output comes from (``method``): ``"auto"`` (what ``schild validate`` uses) takes it
+from the fit's own simulator tables wherever a window lies inside them (region size, decoy share and kill
+level within the grid) and simulates afresh outside them; ``"table"`` always uses the tables (clamped at
+their edges; the fast rolling-origin checks); ``"simulate"`` always simulates afresh. Why the tables: the
+fit matched the reports through them, so a table's Monte Carlo noise at the training months' operating
+points is absorbed in the fitted level; predicting from fresh simulations at that level turns the same
+noise into a forecast error (a 2.7 pp spread in the drone forecast across calibration seeds through
+2025-06; docs/calibration.md).
 """
 
 from __future__ import annotations
@@ -36,15 +44,23 @@ def _seed(*parts: int) -> int:
 
 def predict_months(post: dict[str, Any], win: pd.DataFrame, *, runs: int, seed: int,
                    method: str = "simulate", tables: dict[str, GroupTable] | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> dict[tuple[str, str], np.ndarray]:
+                   progress: Callable[[int, int], None] | None = None,
+                   stats: dict[str, int] | None = None) -> dict[tuple[str, str], np.ndarray]:
     """Predicted national defeated counts per (class, month): an array of ``runs`` replications.
 
     ``post``: the ``posterior`` block of a parameters file (``last_month``, ``share``, ``groups`` with
     draws). ``win``: windows (:func:`schild.calibration.data.windows`) of the months to predict, all
-    after ``post["last_month"]``.
+    after ``post["last_month"]``. ``stats`` (optional) receives how many window evaluations came from the
+    tables and how many from fresh simulations.
     """
-    if method not in ("simulate", "table"):
-        raise ValueError("method must be 'simulate' or 'table'")
+    if method not in ("simulate", "table", "auto"):
+        raise ValueError("method must be 'simulate', 'table' or 'auto'")
+    tables = tables or {}
+    if method == "table":
+        lacking = sorted(set(win["group"]) - set(tables))
+        if lacking:
+            raise ValueError(f"method 'table' needs tables for {lacking}")
+    counts = {"table": 0, "simulate": 0}
     rng = np.random.default_rng(seed)
     last = post["last_month"]
     groups = post["groups"]
@@ -70,7 +86,7 @@ def predict_months(post: dict[str, Any], win: pd.DataFrame, *, runs: int, seed: 
     w_cls = np.array([SIM_GROUPS[g][0] for g in wg])
     decoy_month = wm >= DECOYS_COUNTED_FROM
     decoy_obs = observed_decoy_share(win)  # a report's own decoy share replaces the walk's
-    tpls = {g: template(g) for g in set(wg)} if method == "simulate" else {}
+    tpls: dict[str, Any] = {}
     total = runs
     for r in range(runs):
         k = int(rng.integers(n_draws))
@@ -116,19 +132,28 @@ def predict_months(post: dict[str, Any], win: pd.DataFrame, *, runs: int, seed: 
             dl = float(delta_path[h]) if (g == "drone" and decoy_month[i]) else 0.0
             if np.isfinite(decoy_obs[i]):
                 dl = float(decoy_obs[i])
-            if method == "table":
-                tb = tables[g]
-                nreg = max(1.0, sh * n_nat)
+            tb = tables.get(g)
+            nreg_f = max(1.0, sh * n_nat)
+            use_table = method == "table" or (
+                method == "auto" and tb is not None and nreg_f <= tb.n_nodes[-1]
+                and tb.a_nodes[0] <= a <= tb.a_nodes[-1]
+                and (tb.delta_nodes is None or dl <= tb.delta_nodes[-1]))
+            if use_table:
+                counts["table"] += 1
+                nreg = nreg_f
                 if tb.ew_nodes is not None:
                     d_, l_ = tb.interp(np.array([nreg]), np.array([a]), ew, np.array([dl]))
                 else:
                     d_, l_ = tb.interp(np.array([nreg]), np.array([a]))
                 p = float(d_[0] + l_[0])
             else:
+                counts["simulate"] += 1
                 nreg = max(1, int(round(sh * n_nat)))
                 nd = int(rng.binomial(nreg, dl)) if dl > 0 else 0
                 ck = (g, h, nreg, nd)
                 if ck not in cache:
+                    if g not in tpls:
+                        tpls[g] = template(g)
                     tpl = tpls[g]
                     world = with_params(with_counts(tpl, nreg - nd, nd), tpl, a, ew if g == "drone" else 0.0)
                     d_, l_, _ = run_fractions(world, max(1, math.ceil(THREATS_PER_SIM / nreg)),
@@ -141,6 +166,8 @@ def predict_months(post: dict[str, Any], win: pd.DataFrame, *, runs: int, seed: 
             out[(str(w_cls[i]), str(wm[i]))][r] += rng.binomial(n_nat, q)
         if progress:
             progress(r + 1, total)
+    if stats is not None:
+        stats.update(counts)
     return out
 
 

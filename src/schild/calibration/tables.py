@@ -80,11 +80,32 @@ class GroupTable:
         d_rows, l_rows = self.rows(n_region, ew, delta)
         return pchip_rows(d_rows, self.a_nodes, a), pchip_rows(l_rows, self.a_nodes, a)
 
-    def to_dict(self) -> dict:
-        return {"group": self.group, "n_nodes": self.n_nodes.tolist(), "a_nodes": self.a_nodes.tolist(),
-                "ew_nodes": None if self.ew_nodes is None else self.ew_nodes.tolist(),
-                "delta_nodes": None if self.delta_nodes is None else self.delta_nodes.tolist(),
-                "seconds": round(self.seconds, 2), "sims": self.sims}
+    def to_dict(self, values: bool = True) -> dict:
+        """The table as JSON-ready lists; ``values`` includes the simulated shares (so that prediction
+        can use the very numbers the fit was matched to)."""
+        out = {"group": self.group, "n_nodes": self.n_nodes.tolist(), "a_nodes": self.a_nodes.tolist(),
+               "ew_nodes": None if self.ew_nodes is None else self.ew_nodes.tolist(),
+               "delta_nodes": None if self.delta_nodes is None else self.delta_nodes.tolist(),
+               "seconds": round(self.seconds, 2), "sims": self.sims}
+        if values:
+            out["destroyed"] = np.round(self.destroyed, 6).tolist()
+            out["lost"] = np.round(self.lost, 6).tolist()
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "GroupTable":
+        """Inverse of :meth:`to_dict` (with values); ValueError when the shapes do not fit."""
+        nn = np.asarray(d["n_nodes"], dtype=np.int64)
+        an = np.asarray(d["a_nodes"], float)
+        en = None if d.get("ew_nodes") is None else np.asarray(d["ew_nodes"], float)
+        dn = None if d.get("delta_nodes") is None else np.asarray(d["delta_nodes"], float)
+        D = np.asarray(d["destroyed"], float)
+        Lo = np.asarray(d["lost"], float)
+        shape = (len(nn), len(an)) if en is None else (len(nn), len(en), len(dn), len(an))
+        if D.shape != shape or Lo.shape != shape or len(nn) < 2 or len(an) < 2:
+            raise ValueError(f"table of {d.get('group')!r}: values of shape {D.shape}, expected {shape}")
+        return cls(str(d["group"]), nn, an, D, Lo, ew_nodes=en, delta_nodes=dn,
+                   seconds=float(d.get("seconds", 0.0)), sims=int(d.get("sims", 0)))
 
 
 def _lin(nodes: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

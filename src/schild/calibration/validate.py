@@ -12,8 +12,22 @@ from ..errors import InputError
 from .data import windows
 from .family import SIM_CLASSES
 from .predict import predict_months, rows_from_draws
+from .tables import GroupTable
 
-__all__ = ["validate", "NOT_MODELLED", "summarise"]
+__all__ = ["validate", "NOT_MODELLED", "summarise", "stored_tables"]
+
+
+def stored_tables(doc: dict[str, Any]) -> dict[str, GroupTable]:
+    """The fit's simulator tables from a parameters file (empty if it predates stored values)."""
+    out = {}
+    for g, t in (doc.get("tables") or {}).items():
+        if isinstance(t, dict) and "destroyed" in t:
+            try:
+                out[g] = GroupTable.from_dict(t)
+            except (KeyError, TypeError, ValueError) as exc:
+                raise InputError(f"parameters file: simulator table of {g!r} is damaged ({exc}); run "
+                                 "`schild calibrate` again") from None
+    return out
 
 NOT_MODELLED = {
     "tactical_uav": "reports list mostly the ones shot down; no defence model in the family",
@@ -55,8 +69,12 @@ def summarise(ours: pd.DataFrame, naive: pd.DataFrame, classes: list[str]) -> di
 
 def validate(df: pd.DataFrame, doc: dict[str, Any], *, from_ts: pd.Timestamp, until_ts: pd.Timestamp | None,
              runs: int, seed: int, progress: Callable[[str], None] | None = None,
-             method: str = "simulate") -> dict[str, Any]:
-    """Predict calendar months from ``from_ts``'s month to ``until_ts``'s (default: the data's last)."""
+             method: str = "auto") -> dict[str, Any]:
+    """Predict calendar months from ``from_ts``'s month to ``until_ts``'s (default: the data's last).
+
+    ``method``: where the simulator's output comes from (:func:`predict_months`): ``"auto"`` (the fit's
+    own tables inside their grid, fresh simulations outside; fresh simulations throughout for a
+    parameters file without table values), ``"simulate"`` or ``"table"``."""
     last_month = doc["last_month"]
     first = pd.Period(from_ts, "M")
     if first <= pd.Period(last_month, "M"):
@@ -73,7 +91,14 @@ def validate(df: pd.DataFrame, doc: dict[str, Any], *, from_ts: pd.Timestamp, un
     missing = sorted(set(win["group"]) - set(post["groups"]))
     if progress:
         progress(f"predicting {months[0]}..{months[-1]}: {len(win)} attack windows, {runs} replications")
-    pred = predict_months(post, win, runs=runs, seed=seed, method=method)
+    tables = stored_tables(doc)
+    if method in ("auto", "table") and not tables:
+        if method == "table":
+            raise InputError("the parameters file holds no simulator tables; use --predict-with simulate "
+                             "or run `schild calibrate` again")
+        method = "simulate"
+    stats: dict[str, int] = {}
+    pred = predict_months(post, win, runs=runs, seed=seed, method=method, tables=tables, stats=stats)
     ours = rows_from_draws(pred, win)
     classes = [c for c in SIM_CLASSES if c in set(ours["class"])]
     monthly = monthly_table(df)
@@ -101,5 +126,6 @@ def validate(df: pd.DataFrame, doc: dict[str, Any], *, from_ts: pd.Timestamp, un
         "fit_check": (doc.get("fit_check") or {}).get("summary", {}),
         "meta": {"fit_until": doc["fit_until"], "from": str(start.date()), "until": str(end.date()) if end is not None
                  else None, "months": months, "runs": runs, "seed": seed, "method": method,
+                 "evaluations": stats,
                  "windows": int(len(win))},
     }
