@@ -2,6 +2,7 @@
 
 Run: python benchmarks/calibration_forecast_diagnostic.py --data missile_attacks_daily.csv
          --params PARAMS.json [--month YYYY-MM] [--runs 300] [--seed 0] [--scale 0.5,1,1.6,2.5]
+         [--predict-with auto|simulate]
 
 Takes the drone attack windows of ``--month`` (default: the last fitted month), pretends they happen in
 the month after the fit, and predicts them with the simulator (``predict_months``, as ``schild validate``
@@ -28,6 +29,7 @@ import pandas as pd
 
 from schild.calibration import predict as P
 from schild.calibration.data import windows
+from schild.calibration.validate import stored_tables
 from schild.data.ukraine import load_attacks
 
 
@@ -39,11 +41,17 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=300)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--scale", default=None, help="comma-separated raid-size factors, e.g. 0.5,1,1.6,2.5")
+    ap.add_argument("--predict-with", default="auto", choices=("auto", "simulate"),
+                    help="the fit's tables inside their grid (as schild validate), or fresh simulation")
     a = ap.parse_args()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         df = load_attacks(a.data)
-    post0 = json.loads(a.params.read_text())["posterior"]
+    doc = json.loads(a.params.read_text())
+    post0 = doc["posterior"]
+    tables = stored_tables(doc)
+    method = a.predict_with if tables else "simulate"
+    print(f"simulator output from: {method}")
     last = post0["last_month"]
     src = pd.Period(a.month or last, "M")
     w = windows(df, since=src.start_time, until=src.end_time.normalize())
@@ -75,7 +83,8 @@ def main() -> None:
         try:
             if tau_delta is not None:
                 P.TAU_DELTA = tau_delta
-            x = P.predict_months(post, w, runs=a.runs, seed=a.seed)[("drone", nxt)] / n
+            x = P.predict_months(post, w, runs=a.runs, seed=a.seed, method=method,
+                                 tables=tables)[("drone", nxt)] / n
         finally:
             P.TAU_DELTA = keep
         print(f"{label:28s} {100 * x.mean():7.2f} {100 * np.median(x):7.2f} "
@@ -91,7 +100,7 @@ def main() -> None:
                 ws = w.assign(launched=np.maximum(1.0, np.round(w["launched"] * f)))
                 ns = float(ws["launched"].sum())
                 vals = [P.predict_months(variant(tau=0.0, sigma=0.0, **extra), ws, runs=a.runs,
-                                         seed=a.seed)[("drone", nxt)].mean() / ns
+                                         seed=a.seed, method=method, tables=tables)[("drone", nxt)].mean() / ns
                         for extra in ({}, {"beta": 0.0})]
                 print(f"{f:8.2f} {100 * vals[0]:12.2f} {100 * vals[1]:9.2f}")
         finally:
