@@ -121,3 +121,12 @@ def test_table_round_trip_and_auto_prediction_uses_tables_inside_their_grid(dron
     assert st == {"table": 60, "simulate": 20}
     with pytest.raises(ValueError, match="needs tables"):
         predict_months(post, inside, runs=2, seed=1, method="table", tables={})
+
+
+def test_explicit_zero_lost_is_not_a_three_way_split(drone_table):
+    """From mid-2025 the dataset folds 'locally lost' into destroyed; a 0 there must not read as
+    'no drone was lost', which would push EW and decoys to nothing."""
+    win = _win([np.nan, np.nan, np.nan]).assign(lost=[10.0, 0.0, 0.0], lost_reported=[True, True, False],
+                                                month="2025-08")
+    gm = GroupModel("drone", win, ["2025-08"], drone_table)
+    assert list(gm.three) == [True, False, False]

@@ -171,7 +171,10 @@ class GroupModel:
         # delta(m) stands in for it
         self.delta_obs = observed_decoy_share(w) if self.drone else np.full(len(w), np.nan)
         if self.drone:
-            self.three = (w["month"].to_numpy() >= LOST_SPLIT_FROM) & w["lost_reported"].to_numpy(bool)
+            # an explicit 0 'locally lost' is read as "not split out" (folded into destroyed, as the
+            # dataset does from mid-2025): none of the 296 Shahed rows of 2024-09..2025-06 reports 0
+            self.three = ((w["month"].to_numpy() >= LOST_SPLIT_FROM) & w["lost_reported"].to_numpy(bool)
+                          & (w["lost"].to_numpy(float) > 0))
         else:
             self.three = np.zeros(len(w), bool)
         self.a_bounds = (float(self.table.a_nodes[0]), float(self.table.a_nodes[-1]))
