@@ -130,3 +130,8 @@ def test_explicit_zero_lost_is_not_a_three_way_split(drone_table):
                                                 month="2025-08")
     gm = GroupModel("drone", win, ["2025-08"], drone_table)
     assert list(gm.three) == [True, False, False]
+
+
+def test_stated_decoy_share_is_clipped_to_the_models_range():
+    win = _win([5.0, 60.0])  # 95 % and 40 % decoys
+    assert list(observed_decoy_share(win)) == [0.75, 0.4]

@@ -104,7 +104,8 @@ def dirmult_logpmf(ks: list[np.ndarray], n: np.ndarray, ps: list[np.ndarray], rh
 
 
 def observed_decoy_share(win: pd.DataFrame) -> np.ndarray:
-    """Per window, the decoy share its report states: 1 - Shahed-type / launched (NaN where not given).
+    """Per window, the decoy share its report states: 1 - Shahed-type / launched, at most 0.75 (NaN where
+    not given).
 
     Only drone windows carry a ``shahed`` count (:func:`schild.calibration.data.windows`).
     """
@@ -112,7 +113,9 @@ def observed_decoy_share(win: pd.DataFrame) -> np.ndarray:
     s = win["shahed"].to_numpy(float) if "shahed" in win.columns else np.full(len(win), np.nan)
     ok = np.isfinite(s) & (n > 0) & (win["group"].to_numpy() == "drone")
     out = np.full(len(win), np.nan)
-    out[ok] = np.clip(1.0 - s[ok] / n[ok], 0.0, 1.0)
+    # clipped to the decoy share's range in the model (PRIORS["delta"]): a statement beyond it is either
+    # a decoy share the family was not built for or a misread column, and must not swamp the forecast
+    out[ok] = np.clip(1.0 - s[ok] / n[ok], 0.0, PRIORS["delta"][1])
     return out
 
 
