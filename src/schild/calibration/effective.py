@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .family import SIM_GROUPS
-from .sim import template
+from .sim import shift_logit, template
 
 __all__ = ["layers", "effective_pk"]
 
@@ -41,14 +41,6 @@ def layers(group: str) -> list[dict[str, Any]]:
     return sorted(out.values(), key=lambda r: (-r["catalogue_pk"], r["unit_type"]))
 
 
-def _shifted(pk0: float, a: np.ndarray) -> np.ndarray:
-    """``expit(logit(pk0) + a)`` for every shift in ``a`` (0 and 1 stay where they are)."""
-    a = np.asarray(a, float)
-    if not 0 < pk0 < 1:
-        return np.full(a.shape, pk0)
-    return 1.0 / (1.0 + np.exp(-(np.log(pk0 / (1 - pk0)) + a)))
-
-
 def effective_pk(group: str, level_draws: np.ndarray, level_path: dict[str, float] | None = None
                  ) -> list[dict[str, Any]]:
     """Per layer: catalogue pk and the fitted single-shot pk (posterior mean, 5th and 95th percentiles)
@@ -59,11 +51,11 @@ def effective_pk(group: str, level_draws: np.ndarray, level_path: dict[str, floa
         raise ValueError("no level draws")
     rows = []
     for lay in layers(group):
-        p = _shifted(lay["catalogue_pk"], a)
+        p = shift_logit(lay["catalogue_pk"], a)
         row = {**lay, "class": SIM_GROUPS[group][0], "mean": float(p.mean()),
                "p05": float(np.quantile(p, 0.05)), "p95": float(np.quantile(p, 0.95))}
         if level_path:
-            row["path"] = {m: round(float(_shifted(lay["catalogue_pk"], np.array(x))), 4)
+            row["path"] = {m: round(float(shift_logit(lay["catalogue_pk"], x)), 4)
                            for m, x in level_path.items()}
         rows.append(row)
     return rows

@@ -76,12 +76,12 @@ def with_counts(tpl: Template, n: int, decoys: int = 0) -> World:
     return tpl.world.with_counts(counts)
 
 
-def shift_logit(p: np.ndarray, a: float) -> np.ndarray:
-    """``expit(logit(p) + a)``, keeping 0 and 1 where they are."""
-    p = np.asarray(p, float)
+def shift_logit(p: np.ndarray | float, a: np.ndarray | float) -> np.ndarray:
+    """``expit(logit(p) + a)``, keeping 0 and 1 where they are (``p`` and ``a`` broadcast)."""
+    p, a = np.broadcast_arrays(np.asarray(p, float), np.asarray(a, float))
     out = p.copy()
     inner = (p > 0) & (p < 1)
-    x = np.log(p[inner] / (1 - p[inner])) + a
+    x = np.log(p[inner] / (1 - p[inner])) + a[inner]
     out[inner] = 1.0 / (1.0 + np.exp(-x))
     return out
 
