@@ -70,8 +70,10 @@ PRIORS: dict[str, tuple[float, float, float, float]] = {
     "ew": (0.0, 0.6, 0.15, 1.0),
     "share": (0.03, 1.0, 0.2, 1.0),
     "delta": (0.0, 0.75, 0.3, 1.0),
+    "phi": (0.0, 1.0, 0.85, 1.5),
 }
 LEVEL_PRIOR = (0.0, 2.0)  # normal mean, sd of a_g at the first month
+MU_PRIOR = (0.0, 2.0)  # normal mean, sd of the long-run level of a reverting level path
 
 
 def bounded(name: str, u: np.ndarray | float) -> np.ndarray | float:
@@ -147,6 +149,7 @@ class GroupModel:
     share_fixed: float | None = None  # missiles: the drone fit's share
     tau_fixed: float | None = None
     size_effect: bool = False  # drones: window-size covariate on the kill level (SIZE_REF, beta)
+    reverting: bool = False  # level path reverts to a fitted long-run level mu with persistence phi
 
     def __post_init__(self) -> None:
         self.drone = self.group == "drone"
@@ -191,6 +194,9 @@ class GroupModel:
         if self.size_effect:
             self.i_beta = len(names)
             names.append("beta")
+        if self.reverting:
+            self.i_mu, self.i_phi = len(names), len(names) + 1
+            names += ["mu", "u_phi"]
         self.names = names
         self.dim = len(names)
         self._months_with_data = np.unique(self.m_idx)
@@ -202,12 +208,31 @@ class GroupModel:
     def tau(self, th: np.ndarray) -> float:
         return float(self.tau_fixed) if self.tau_fixed is not None else float(bounded("tau", th[self.i_tau]))
 
+    def knot_values(self, th: np.ndarray) -> np.ndarray:
+        """Level at the knots: a random walk (increments ``tau sqrt(KNOT_MONTHS) z``) or, reverting, the
+        monthly AR(1) ``L(m+1) = mu + phi (L(m) - mu) + tau e`` seen every KNOT_MONTHS months."""
+        tau = self.tau(th)
+        z = th[1:self.J]
+        if not self.reverting:
+            return th[0] + tau * math.sqrt(KNOT_MONTHS) * np.concatenate([[0.0], np.cumsum(z)])
+        mu, phi = float(th[self.i_mu]), float(bounded("phi", th[self.i_phi]))
+        r = phi ** KNOT_MONTHS
+        s = tau * math.sqrt(sum(phi ** (2 * i) for i in range(KNOT_MONTHS)))
+        kv = np.empty(self.J)
+        kv[0] = th[0]
+        for j in range(1, self.J):
+            kv[j] = mu + r * (kv[j - 1] - mu) + s * z[j - 1]
+        return kv
+
     def unpack(self, th: np.ndarray) -> dict[str, Any]:
         tau = self.tau(th)
-        kv = th[0] + tau * math.sqrt(KNOT_MONTHS) * np.concatenate([[0.0], np.cumsum(th[1:self.J])])
+        kv = self.knot_values(th)
         level = np.interp(np.arange(self.M, dtype=float), self.knots, kv)
         out = {"level": level, "tau": tau, "sigma": float(bounded("sigma", th[self.i_sigma])),
                "rho": float(bounded("rho", th[self.i_rho]))}
+        if self.reverting:
+            out["mu"] = float(th[self.i_mu])
+            out["phi"] = float(bounded("phi", th[self.i_phi]))
         if self.drone:
             out["ew"] = float(bounded("ew", th[self.i_ew]))
             out["share"] = float(bounded("share", th[self.i_share]))
@@ -237,10 +262,17 @@ class GroupModel:
             th[self.i_share] = _u_centre("share")
             if self.K:
                 th[self.i_v.start] = _u_centre("delta")
+        if self.reverting:
+            th[self.i_phi] = _u_centre("phi")
         grid = np.linspace(self.a_bounds[0] + 0.5, self.a_bounds[1] - 0.5, 15)
-        best = max(grid, key=lambda a0: self.logpost(np.concatenate([[a0], th[1:]])))
-        th[0] = best
-        return th
+        def at(a0: float) -> np.ndarray:
+            t = th.copy()
+            t[0] = a0
+            if self.reverting:
+                t[self.i_mu] = a0  # start at a flat path
+            return t
+        best = max(grid, key=lambda a0: self.logpost(at(a0)))
+        return at(best)
 
     # -- densities ------------------------------------------------------------------------------------
     def _rows(self, P: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
@@ -326,9 +358,11 @@ class GroupModel:
             lp += float(np.sum(_norm_lp(v[1:], 0.0, 1.0)))
         if self.size_effect:
             lp += _norm_lp(th[self.i_beta], 0.0, BETA_SD)
+        if self.reverting:
+            lp += _norm_lp(th[self.i_mu], *MU_PRIOR)
+            lp += _norm_lp(th[self.i_phi], _u_centre("phi"), PRIORS["phi"][3])
         # soft walls at the ends of the simulated grid of kill levels
-        tau = self.tau(th)
-        kv = th[0] + tau * math.sqrt(KNOT_MONTHS) * np.concatenate([[0.0], np.cumsum(th[1:self.J])])
+        kv = self.knot_values(th)
         lo, hi = self.a_bounds
         lp -= 0.5 * float(np.sum((np.maximum(kv - hi, 0) / 0.1) ** 2 + (np.maximum(lo - kv, 0) / 0.1) ** 2))
         return lp
@@ -386,6 +420,9 @@ class GroupFit:
                 out["beta"] = np.array([r["beta"] for r in rows])
             if self.model.K:
                 out["v_last"] = np.array([r["v_last"] for r in rows])
+        if self.model.reverting:
+            out["mu"] = np.array([r["mu"] for r in rows])
+            out["phi"] = np.array([r["phi"] for r in rows])
         return out
 
 
@@ -405,11 +442,11 @@ def _map(model: GroupModel, x0: np.ndarray) -> tuple[np.ndarray, float]:
 
 def fit_group(group: str, win: pd.DataFrame, months: list[str], table: GroupTable, *,
               share_fixed: float | None = None, tau_fixed: float | None = None, size_effect: bool = False,
-              n_iter: int = 8000,
+              reverting: bool = False, n_iter: int = 8000,
               n_draws: int = 200, seed: int = 0) -> GroupFit:
     """Fit one group: MAP, Laplace, then a random-walk Metropolis chain from the MAP."""
     t0 = time.perf_counter()
-    m = GroupModel(group, win, months, table, share_fixed, tau_fixed, size_effect)
+    m = GroupModel(group, win, months, table, share_fixed, tau_fixed, size_effect, reverting)
     x, lp = _map(m, m.initial())
     H = _pd(-_hessian(m.logpost, x))
     _, logdet = np.linalg.slogdet(H)

@@ -32,6 +32,9 @@ MCMC_DRAWS = 200
 #: The drone window-size covariate (model.SIZE_REF, beta) is part of the fitted structure; chosen on the
 #: rolling-origin checks (docs/calibration.md).
 SIZE_EFFECT = True
+#: Level paths revert to a fitted long-run level (model.GroupModel.reverting) instead of a pure random
+#: walk; chosen on the rolling-origin checks (docs/calibration.md).
+LEVEL_REVERTING = False
 
 
 #: The drone table gets this many times the replications per node. Its Monte Carlo noise (~1 pp near a
@@ -55,7 +58,8 @@ def build_tables(win: pd.DataFrame, *, runs: int, seed: int,
 
 
 def fit_all(win: pd.DataFrame, last_month: str, tables: dict[str, GroupTable], *, seed: int = 0,
-            tau_fixed: float | None = None, size_effect: bool = False, n_iter: int = 8000, n_draws: int = 200,
+            tau_fixed: float | None = None, size_effect: bool = False, reverting: bool = False,
+            n_iter: int = 8000, n_draws: int = 200,
             groups: tuple[str, ...] | None = None,
             progress: Callable[[str], None] | None = None) -> dict[str, GroupFit]:
     """Fit the drone group first (it carries the raid share), then every missile group (or ``groups``)."""
@@ -69,7 +73,7 @@ def fit_all(win: pd.DataFrame, last_month: str, tables: dict[str, GroupTable], *
             progress(g)
         months = training_months(w, last_month)
         f = fit_group(g, w, months, tables[g], share_fixed=share, tau_fixed=tau_fixed,
-                      size_effect=size_effect, n_iter=n_iter,
+                      size_effect=size_effect, reverting=reverting, n_iter=n_iter,
                       n_draws=n_draws, seed=seed + 101 * (i + 1))
         fits[g] = f
         if g == "drone":
@@ -126,7 +130,8 @@ def group_report(f: GroupFit) -> dict[str, Any]:
         "parameters": int(m.dim), "acceptance": round(float(f.acceptance), 3),
         "log_posterior_map": float(f.logpost), "log_evidence_laplace": float(f.evidence),
         "seconds": round(f.seconds, 1),
-        "map": {"level_last": float(P["level"][-1]), "tau": P["tau"], "sigma": P["sigma"], "rho": P["rho"]},
+        "map": {"level_last": float(P["level"][-1]), "tau": P["tau"], "sigma": P["sigma"], "rho": P["rho"],
+                **({"mu": P["mu"], "phi": P["phi"]} if m.reverting else {})},
         "posterior": {k: _summ(v) for k, v in d.items() if v is not None},
         "level_path_map": {mo: round(float(a), 4) for mo, a in zip(m.months, P["level"])},
     }
@@ -188,6 +193,7 @@ def calibrate(df: pd.DataFrame, *, until: pd.Timestamp, since: pd.Timestamp | No
     tables = build_tables(win, runs=runs, seed=seed)
     t_tables = time.perf_counter() - t0
     fits = fit_all(win, last_month, tables, seed=seed, n_iter=n_iter, n_draws=n_draws, size_effect=SIZE_EFFECT,
+                   reverting=LEVEL_REVERTING,
                    progress=(lambda g: progress(f"fitting {g}")) if progress else None)
     t_fit = time.perf_counter() - t0 - t_tables
     data_info: dict[str, Any] = {
@@ -212,6 +218,7 @@ def calibrate(df: pd.DataFrame, *, until: pd.Timestamp, since: pd.Timestamp | No
                      "mcmc_iterations": n_iter, "drone_chain_factor": DRONE_CHAIN_FACTOR, "draws": n_draws},
         "structure": {
             "knot_months": KNOT_MONTHS, "gh_points": GH_POINTS, "tau_delta": TAU_DELTA,
+            "level": "reverting (AR(1) to a fitted mu)" if LEVEL_REVERTING else "random walk",
             "size_effect": {"drone": SIZE_EFFECT, "size_ref_launches": round(math.exp(SIZE_REF), 6),
                             "beta_prior_sd": BETA_SD},
             "decoys_counted_from": DECOYS_COUNTED_FROM, "lost_split_from": LOST_SPLIT_FROM,

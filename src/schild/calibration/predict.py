@@ -100,7 +100,15 @@ def predict_months(post: dict[str, Any], win: pd.DataFrame, *, runs: int, seed: 
             lv = float(gd["level_last"][k])
             tau = float(gd["tau"][k])
             sigma = float(gd["sigma"][k])
-            walk = lv + tau * np.concatenate([[0.0], np.cumsum(rng.standard_normal(H))])
+            steps_a = tau * rng.standard_normal(H)
+            if gd.get("phi") is not None:  # reverting level: monthly AR(1) towards mu
+                mu, phi = float(gd["mu"][k]), float(gd["phi"][k])
+                walk = np.empty(H + 1)
+                walk[0] = lv
+                for h in range(1, H + 1):
+                    walk[h] = mu + phi * (walk[h - 1] - mu) + steps_a[h - 1]
+            else:
+                walk = lv + np.concatenate([[0.0], np.cumsum(steps_a)])
             a_path[g] = walk + sigma * rng.standard_normal(H + 1)
             rho[g] = float(gd["rho"][k])
             beta[g] = float(gd["beta"][k]) if gd.get("beta") is not None else 0.0

@@ -25,18 +25,23 @@ __all__ = ["rolling_origin", "STRUCTURES"]
 #: name -> options of :func:`schild.calibration.pipeline.fit_all` (``tau_fixed``: None fits the drift,
 #: 0 is a static level with month effects; ``size_effect``: the drone window-size covariate). A bare
 #: float or None is read as ``tau_fixed``.
-STRUCTURES: dict[str, Any] = {"drift": None, "static": 0.0, "drift+size": {"size_effect": True}}
+STRUCTURES: dict[str, Any] = {"drift": None, "static": 0.0, "drift+size": {"size_effect": True},
+                               "reverting+size": {"size_effect": True, "reverting": True}}
 
 
 def rolling_origin(df: pd.DataFrame, origins: list[str], *, horizon: int = 6, runs: int = 200, seed: int = 0,
                    table_runs: int = 40, structures: dict[str, Any] | None = None,
                    n_iter: int = 6000, groups: tuple[str, ...] | None = None,
                    rows_out: list[pd.DataFrame] | None = None,
+                   load_until: Callable[[pd.Timestamp], pd.DataFrame] | None = None,
                    progress: Callable[[str], None] | None = None) -> pd.DataFrame:
     """Scores per origin, structure and class: ``n_months, mae_pp, coverage_90, bias_pp`` and the naive's.
 
     ``groups`` restricts the fit to these simulated groups (e.g. ``("drone",)``); ``rows_out`` collects
-    the monthly prediction rows (with ``origin`` and ``structure`` columns)."""
+    the monthly prediction rows (with ``origin`` and ``structure`` columns). ``load_until`` (e.g.
+    ``lambda t: load(path, until=t)``) reloads the file up to each origin for its training windows, as
+    ``schild calibrate --until`` does: rows that lump several models are split with shares of nearby
+    rows, and without it the split near an origin would use rows after it."""
     structures = STRUCTURES if structures is None else structures
     last_origin = max(pd.Timestamp(o) for o in origins)
     end_all = (pd.Period(last_origin, "M") + horizon).end_time.normalize()
@@ -49,7 +54,7 @@ def rolling_origin(df: pd.DataFrame, origins: list[str], *, horizon: int = 6, ru
     for o in origins:
         until = pd.Timestamp(o)
         last_month = until.strftime("%Y-%m")
-        train = windows(df, until=until)
+        train = windows(load_until(until) if load_until is not None else df, until=until)
         p0 = pd.Period(last_month, "M")
         ahead = windows(df, since=(p0 + 1).start_time, until=(p0 + horizon).end_time.normalize())
         naive = naive_forecast(monthly, until=last_month, months=6)
