@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from schild.calibration.data import load
-from schild.calibration.rolling import rolling_origin
+from schild.calibration.rolling import STRUCTURES, rolling_origin
 
 
 def test_rolling_origin_scores_structures(small_grid, tiny_csv):
     df = load(tiny_csv)
     out = rolling_origin(df, ["2024-05-31"], horizon=2, runs=20, table_runs=4, n_iter=600)
-    assert set(out["structure"]) == {"drift", "static", "drift+size", "reverting+size"}
+    assert set(out["structure"]) == set(STRUCTURES)
     assert {"drone", "cruise"} <= set(out["class"])
     assert (out["n_months"] <= 2).all() and (out["origin"] == "2024-05").all()
     assert out[["mae_pp", "naive_mae_pp"]].notna().all().all()

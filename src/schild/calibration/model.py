@@ -10,6 +10,10 @@ Per simulated group ``g`` (see :data:`schild.calibration.family.SIM_GROUPS`):
   ``tau_g`` (persistent drift per month) and ``sigma_g`` (transient month-to-month scatter) have
   logit-normal priors on [0.005, 1] centred on 0.1 and on [0.005, 1.5] centred on 0.2. The month
   effects are integrated out by Gauss-Hermite quadrature (each touches only its own month's windows).
+  With ``reverting`` (the cruise groups, :data:`schild.calibration.pipeline.REVERTING_GROUPS`) the level
+  is instead a monthly AR(1) ``L(m+1) = mu + phi (L(m) - mu) + tau e`` seen at the knots (first knot
+  free as above, ``mu ~ N(0, 2^2)``, ``phi`` logit-normal on [0, 1] centred on 0.85); ``phi -> 1`` is
+  the random walk.
 - ``rho_g``: over-dispersion between attack windows (beta-binomial intra-class correlation) in
   [0.001, 0.5], logit-normal prior centred on 0.03.
 
@@ -34,7 +38,8 @@ neither) with the simulated shares. Shares come from the simulator tables
 Fit: MAP by L-BFGS-B (polished by Powell), Laplace (numerical Hessian), then a random-walk Metropolis
 chain started at the MAP with the Laplace covariance as proposal; the chain's draws are the posterior.
 Forecast of a month ``h`` months after the last fitted one: ``L_g(T) + tau_g sqrt(h) z + sigma_g e``,
-i.e. the level held where it was last fitted, with uncertainty that widens with the horizon.
+i.e. the level held where it was last fitted, with uncertainty that widens with the horizon; a reverting
+level continues its AR(1): mean ``mu + phi^h (L_g(T) - mu)``.
 """
 
 from __future__ import annotations

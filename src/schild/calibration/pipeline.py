@@ -17,7 +17,7 @@ from ..errors import InputError
 from .data import DECOYS_COUNTED_FROM, LOST_SPLIT_FROM, windows
 from .effective import effective_pk
 from .family import SIM_GROUPS
-from .model import (BETA_SD, DRONE_CHAIN_FACTOR, GH_POINTS, KNOT_MONTHS, LEVEL_PRIOR, PRIORS, SIZE_REF,
+from .model import (BETA_SD, DRONE_CHAIN_FACTOR, GH_POINTS, KNOT_MONTHS, LEVEL_PRIOR, MU_PRIOR, PRIORS, SIZE_REF,
                     TAU_DELTA, GroupFit, _u_centre, bounded, fit_group, training_months)
 from .predict import THREATS_PER_SIM
 from .tables import GroupTable, build_table
@@ -32,9 +32,10 @@ MCMC_DRAWS = 200
 #: The drone window-size covariate (model.SIZE_REF, beta) is part of the fitted structure; chosen on the
 #: rolling-origin checks (docs/calibration.md).
 SIZE_EFFECT = True
-#: Level paths revert to a fitted long-run level (model.GroupModel.reverting) instead of a pure random
-#: walk; chosen on the rolling-origin checks (docs/calibration.md).
-LEVEL_REVERTING = False
+#: Groups whose level path reverts to a fitted long-run level (model.GroupModel.reverting: a monthly AR(1)
+#: towards mu) instead of a pure random walk; chosen per class on the rolling-origin checks
+#: (docs/calibration.md): cruise rates scatter around a steady level, drone and ballistic rates drift.
+REVERTING_GROUPS: tuple[str, ...] = ("cruise", "cruise_tactical")
 
 
 #: The drone table gets this many times the replications per node. Its Monte Carlo noise (~1 pp near a
@@ -58,11 +59,14 @@ def build_tables(win: pd.DataFrame, *, runs: int, seed: int,
 
 
 def fit_all(win: pd.DataFrame, last_month: str, tables: dict[str, GroupTable], *, seed: int = 0,
-            tau_fixed: float | None = None, size_effect: bool = False, reverting: bool = False,
+            tau_fixed: float | None = None, size_effect: bool = False,
+            reverting: bool | tuple[str, ...] = False,
             n_iter: int = 8000, n_draws: int = 200,
             groups: tuple[str, ...] | None = None,
             progress: Callable[[str], None] | None = None) -> dict[str, GroupFit]:
-    """Fit the drone group first (it carries the raid share), then every missile group (or ``groups``)."""
+    """Fit the drone group first (it carries the raid share), then every missile group (or ``groups``).
+
+    ``reverting``: True or False for every group, or the names of the groups with a reverting level."""
     fits: dict[str, GroupFit] = {}
     share = None
     for i, g in enumerate(GROUP_ORDER):
@@ -73,7 +77,8 @@ def fit_all(win: pd.DataFrame, last_month: str, tables: dict[str, GroupTable], *
             progress(g)
         months = training_months(w, last_month)
         f = fit_group(g, w, months, tables[g], share_fixed=share, tau_fixed=tau_fixed,
-                      size_effect=size_effect, reverting=reverting, n_iter=n_iter,
+                      size_effect=size_effect,
+                      reverting=reverting if isinstance(reverting, bool) else g in reverting, n_iter=n_iter,
                       n_draws=n_draws, seed=seed + 101 * (i + 1))
         fits[g] = f
         if g == "drone":
@@ -193,7 +198,7 @@ def calibrate(df: pd.DataFrame, *, until: pd.Timestamp, since: pd.Timestamp | No
     tables = build_tables(win, runs=runs, seed=seed)
     t_tables = time.perf_counter() - t0
     fits = fit_all(win, last_month, tables, seed=seed, n_iter=n_iter, n_draws=n_draws, size_effect=SIZE_EFFECT,
-                   reverting=LEVEL_REVERTING,
+                   reverting=REVERTING_GROUPS,
                    progress=(lambda g: progress(f"fitting {g}")) if progress else None)
     t_fit = time.perf_counter() - t0 - t_tables
     data_info: dict[str, Any] = {
@@ -218,14 +223,15 @@ def calibrate(df: pd.DataFrame, *, until: pd.Timestamp, since: pd.Timestamp | No
                      "mcmc_iterations": n_iter, "drone_chain_factor": DRONE_CHAIN_FACTOR, "draws": n_draws},
         "structure": {
             "knot_months": KNOT_MONTHS, "gh_points": GH_POINTS, "tau_delta": TAU_DELTA,
-            "level": "reverting (AR(1) to a fitted mu)" if LEVEL_REVERTING else "random walk",
+            "level_path": {g: ("reverting: monthly AR(1) towards a fitted mu" if g in REVERTING_GROUPS
+                               else "random walk") for g in GROUP_ORDER},
             "size_effect": {"drone": SIZE_EFFECT, "size_ref_launches": round(math.exp(SIZE_REF), 6),
                             "beta_prior_sd": BETA_SD},
             "decoys_counted_from": DECOYS_COUNTED_FROM, "lost_split_from": LOST_SPLIT_FROM,
             "threats_per_sim": THREATS_PER_SIM,
             "groups": {g: {"class": c, "threat_type": t} for g, (c, t) in SIM_GROUPS.items()},
         },
-        "priors": {"level_first": {"normal": list(LEVEL_PRIOR)},
+        "priors": {"level_first": {"normal": list(LEVEL_PRIOR)}, "mu": {"normal": list(MU_PRIOR)},
                    **{k: {"lower": v[0], "upper": v[1], "centre": v[2], "logit_sd": v[3]} for k, v in PRIORS.items()}},
         "data": data_info,
         "groups": {g: group_report(f) for g, f in fits.items()},

@@ -1,7 +1,8 @@
 """Predict months the fit never saw: the simulator at posterior draws and the months' raid compositions.
 
 One *replication* of a month is: a posterior draw of every parameter; the kill level carried from the
-last fitted month by the random walk (``L + tau sqrt(h) z``) plus a fresh month effect
+last fitted month by the random walk (``L + tau sqrt(h) z``; for a reverting level its AR(1) towards
+``mu``) plus a fresh month effect
 (``sigma e``); the decoy share likewise; then, for every attack window of the month, the oblast's share
 of that window's raid simulated (decoys drawn per threat with the decoy share) and the national
 defeated count drawn from a beta-binomial around the simulated defeated share with the fitted

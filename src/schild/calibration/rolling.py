@@ -26,7 +26,9 @@ __all__ = ["rolling_origin", "STRUCTURES"]
 #: 0 is a static level with month effects; ``size_effect``: the drone window-size covariate). A bare
 #: float or None is read as ``tau_fixed``.
 STRUCTURES: dict[str, Any] = {"drift": None, "static": 0.0, "drift+size": {"size_effect": True},
-                               "reverting+size": {"size_effect": True, "reverting": True}}
+                               "reverting+size": {"size_effect": True, "reverting": True},
+                               "cruise-reverting+size": {"size_effect": True,
+                                                         "reverting": ("cruise", "cruise_tactical")}}
 
 
 def rolling_origin(df: pd.DataFrame, origins: list[str], *, horizon: int = 6, runs: int = 200, seed: int = 0,
