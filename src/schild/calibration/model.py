@@ -155,6 +155,7 @@ class GroupModel:
     tau_fixed: float | None = None
     size_effect: bool = False  # drones: window-size covariate on the kill level (SIZE_REF, beta)
     reverting: bool = False  # level path reverts to a fitted long-run level mu with persistence phi
+    knot_months: int = KNOT_MONTHS  # months between the level path's knots
 
     def __post_init__(self) -> None:
         self.drone = self.group == "drone"
@@ -173,7 +174,7 @@ class GroupModel:
         last = M - 1
         kn = [last]
         while kn[-1] > 0:
-            kn.append(kn[-1] - KNOT_MONTHS)
+            kn.append(kn[-1] - self.knot_months)
         self.knots = np.array(kn[::-1], float)
         self.J = len(self.knots)
         self.d_first = next((i for i, m in enumerate(self.months) if m >= DECOYS_COUNTED_FROM), M)
@@ -219,10 +220,10 @@ class GroupModel:
         tau = self.tau(th)
         z = th[1:self.J]
         if not self.reverting:
-            return th[0] + tau * math.sqrt(KNOT_MONTHS) * np.concatenate([[0.0], np.cumsum(z)])
+            return th[0] + tau * math.sqrt(self.knot_months) * np.concatenate([[0.0], np.cumsum(z)])
         mu, phi = float(th[self.i_mu]), float(bounded("phi", th[self.i_phi]))
-        r = phi ** KNOT_MONTHS
-        s = tau * math.sqrt(sum(phi ** (2 * i) for i in range(KNOT_MONTHS)))
+        r = phi ** self.knot_months
+        s = tau * math.sqrt(sum(phi ** (2 * i) for i in range(self.knot_months)))
         kv = np.empty(self.J)
         kv[0] = th[0]
         for j in range(1, self.J):
@@ -447,11 +448,11 @@ def _map(model: GroupModel, x0: np.ndarray) -> tuple[np.ndarray, float]:
 
 def fit_group(group: str, win: pd.DataFrame, months: list[str], table: GroupTable, *,
               share_fixed: float | None = None, tau_fixed: float | None = None, size_effect: bool = False,
-              reverting: bool = False, n_iter: int = 8000,
+              reverting: bool = False, knot_months: int = KNOT_MONTHS, n_iter: int = 8000,
               n_draws: int = 200, seed: int = 0) -> GroupFit:
     """Fit one group: MAP, Laplace, then a random-walk Metropolis chain from the MAP."""
     t0 = time.perf_counter()
-    m = GroupModel(group, win, months, table, share_fixed, tau_fixed, size_effect, reverting)
+    m = GroupModel(group, win, months, table, share_fixed, tau_fixed, size_effect, reverting, knot_months)
     x, lp = _map(m, m.initial())
     H = _pd(-_hessian(m.logpost, x))
     _, logdet = np.linalg.slogdet(H)

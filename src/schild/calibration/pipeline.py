@@ -60,13 +60,14 @@ def build_tables(win: pd.DataFrame, *, runs: int, seed: int,
 
 def fit_all(win: pd.DataFrame, last_month: str, tables: dict[str, GroupTable], *, seed: int = 0,
             tau_fixed: float | None = None, size_effect: bool = False,
-            reverting: bool | tuple[str, ...] = False,
+            reverting: bool | tuple[str, ...] = False, knot_months: dict[str, int] | None = None,
             n_iter: int = 8000, n_draws: int = 200,
             groups: tuple[str, ...] | None = None,
             progress: Callable[[str], None] | None = None) -> dict[str, GroupFit]:
     """Fit the drone group first (it carries the raid share), then every missile group (or ``groups``).
 
-    ``reverting``: True or False for every group, or the names of the groups with a reverting level."""
+    ``reverting``: True or False for every group, or the names of the groups with a reverting level.
+    ``knot_months``: months between level knots per group (default :data:`model.KNOT_MONTHS`)."""
     fits: dict[str, GroupFit] = {}
     share = None
     for i, g in enumerate(GROUP_ORDER):
@@ -78,7 +79,8 @@ def fit_all(win: pd.DataFrame, last_month: str, tables: dict[str, GroupTable], *
         months = training_months(w, last_month)
         f = fit_group(g, w, months, tables[g], share_fixed=share, tau_fixed=tau_fixed,
                       size_effect=size_effect,
-                      reverting=reverting if isinstance(reverting, bool) else g in reverting, n_iter=n_iter,
+                      reverting=reverting if isinstance(reverting, bool) else g in reverting,
+                      knot_months=(knot_months or {}).get(g, KNOT_MONTHS), n_iter=n_iter,
                       n_draws=n_draws, seed=seed + 101 * (i + 1))
         fits[g] = f
         if g == "drone":

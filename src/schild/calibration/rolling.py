@@ -28,7 +28,9 @@ __all__ = ["rolling_origin", "STRUCTURES"]
 STRUCTURES: dict[str, Any] = {"drift": None, "static": 0.0, "drift+size": {"size_effect": True},
                                "reverting+size": {"size_effect": True, "reverting": True},
                                "cruise-reverting+size": {"size_effect": True,
-                                                         "reverting": ("cruise", "cruise_tactical")}}
+                                                         "reverting": ("cruise", "cruise_tactical")},
+                               "monthly-drone-knots": {"size_effect": True, "reverting": ("cruise", "cruise_tactical"),
+                                                       "knot_months": {"drone": 1}}}
 
 
 def rolling_origin(df: pd.DataFrame, origins: list[str], *, horizon: int = 6, runs: int = 200, seed: int = 0,
