@@ -71,12 +71,15 @@ def run_calibration(*, data: Path, until: str, since: str | None, out: Path, run
     doc["timing_s"]["wall"] = round(time.perf_counter() - t0, 1)
     atomic_write_text(out, json.dumps(_clean(doc), indent=1, default=_json_default))
     table = Table(title=f"fitted to {doc['fit_until']}: posterior mean ± sd at {doc['last_month']}")
-    for col in ("group", "windows", "level a", "drift tau", "month sd", "rho", "mu", "phi"):
+    reverting = any("phi" in rep["posterior"] for rep in doc["groups"].values())
+    cols = ("group", "windows", "level a", "drift tau", "month sd", "rho") + (("mu", "phi") if reverting else ())
+    for col in cols:
         table.add_column(col, justify="left" if col == "group" else "right")
     for g, rep in doc["groups"].items():
         ps = rep["posterior"]
         f = lambda k, d=2: f"{ps[k]['mean']:.{d}f} ± {ps[k]['sd']:.{d}f}" if k in ps else "-"  # noqa: E731
-        table.add_row(g, str(rep["windows"]), f("level_last"), f("tau"), f("sigma"), f("rho", 3), f("mu"), f("phi"))
+        row = [g, str(rep["windows"]), f("level_last"), f("tau"), f("sigma"), f("rho", 3)]
+        table.add_row(*row, *((f("mu"), f("phi")) if reverting else ()))
     console.print(table)
     if "drone" in doc["groups"]:
         rep = doc["groups"]["drone"]
@@ -85,9 +88,9 @@ def run_calibration(*, data: Path, until: str, since: str | None, out: Path, run
                       f"a raid {ps['share']['mean']:.2f} ± {ps['share']['sd']:.2f}, decoy share at "
                       f"{doc['last_month']} {rep['map'].get('delta_last', 0.0):.2f} (MAP)", highlight=False)
     console.print("level a: logit shift of every fire unit's single-shot pk against the class "
-                  "(0 = catalogue); tau: drift per month; rho: over-dispersion of attack windows; mu, phi: long-run "
-                  "level and monthly persistence where the level reverts (cruise; '-': a random walk)",
-                  highlight=False)
+                  "(0 = catalogue); tau: drift per month; rho: over-dispersion of attack windows"
+                  + ("; mu, phi: long-run level and monthly persistence where the level reverts ('-': a "
+                     "random walk)" if reverting else ""), highlight=False)
     eff = doc.get("effective_pk", {})
     if eff:
         t2 = Table(title=f"effective single-shot pk per layer at {doc['last_month']} (posterior mean, 90% interval)")

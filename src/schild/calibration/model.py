@@ -10,8 +10,8 @@ Per simulated group ``g`` (see :data:`schild.calibration.family.SIM_GROUPS`):
   ``tau_g`` (persistent drift per month) and ``sigma_g`` (transient month-to-month scatter) have
   logit-normal priors on [0.005, 1] centred on 0.1 and on [0.005, 1.5] centred on 0.2. The month
   effects are integrated out by Gauss-Hermite quadrature (each touches only its own month's windows).
-  With ``reverting`` (the cruise groups, :data:`schild.calibration.pipeline.REVERTING_GROUPS`) the level
-  is instead a monthly AR(1) ``L(m+1) = mu + phi (L(m) - mu) + tau e`` seen at the knots (first knot
+  With ``reverting`` (an option, checked and not adopted by default:
+  :data:`schild.calibration.pipeline.REVERTING_GROUPS`) the level is instead a monthly AR(1) ``L(m+1) = mu + phi (L(m) - mu) + tau e`` seen at the knots (first knot
   free as above, ``mu ~ N(0, 2^2)``, ``phi`` logit-normal on [0, 1] centred on 0.85); ``phi -> 1`` is
   the random walk.
 - ``rho_g``: over-dispersion between attack windows (beta-binomial intra-class correlation) in
