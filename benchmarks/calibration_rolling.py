@@ -2,14 +2,17 @@
 
 Run: python benchmarks/calibration_rolling.py --data missile_attacks_daily.csv
          [--origins 2023-06-30,2023-12-31,...] [--horizon 6] [--structures drift+size,reverting+size]
-         [--groups drone] [--runs 200] [--table-runs 40] [--seed 0] [--out out/rolling.csv]
+         [--groups drone] [--runs 200] [--table-runs 40] [--seeds 0,1,2] [--out out/rolling.csv]
 
 For each origin: reload the file up to it (as ``schild calibrate --until`` does), fit each structure,
 predict the next ``--horizon`` months from the simulator tables, score the monthly defeat rate against
 the reports and against the naive yardstick. Prints per structure and class the mean MAE (pp) and 90%
 coverage over the origins, and writes every (origin, structure, class) score and, beside it, the monthly
-rows. Used to choose the model's structure (``schild.calibration.rolling.STRUCTURES``); never on months
-held out for the goals. The data file is never copied.
+rows. With several ``--seeds`` (each a whole calibration: simulator tables, chains, predictions) it also
+prints, per class, every structure's difference to the first one seed by seed: one seed per cell cannot
+separate structures that differ by less than about 0.8 pp in a six-origin mean (docs/calibration.md).
+Used to choose the model's structure (``schild.calibration.rolling.STRUCTURES``); never on months held
+out for the goals. The data file is never copied.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=200, help="replications per predicted month")
     ap.add_argument("--table-runs", type=int, default=40, help="replications per design-grid node")
     ap.add_argument("--iter", type=int, default=6000, help="Metropolis iterations per group")
-    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--seeds", default="0", help="comma-separated calibration seeds (one run per seed)")
     ap.add_argument("--out", type=Path, default=Path("out/rolling.csv"))
     args = ap.parse_args()
 
@@ -52,26 +55,48 @@ def main() -> None:
     origins = [o.strip() for o in args.origins.split(",") if o.strip()]
     df = load(args.data)
     t0 = time.perf_counter()
+    seeds = [int(x) for x in args.seeds.split(",") if x.strip()]
     rows: list[pd.DataFrame] = []
-    res = rolling_origin(df, origins, horizon=args.horizon, runs=args.runs, seed=args.seed,
-                         table_runs=args.table_runs, structures={s: STRUCTURES[s] for s in names},
-                         n_iter=args.iter, groups=groups, rows_out=rows,
-                         load_until=lambda t: load(args.data, until=t),
-                         progress=lambda m: console.print(f"[dim]{m} ({time.perf_counter() - t0:.0f} s)[/]"))
+    parts = []
+    for seed in seeds:
+        part_rows: list[pd.DataFrame] = []
+        part = rolling_origin(df, origins, horizon=args.horizon, runs=args.runs, seed=seed,
+                              table_runs=args.table_runs, structures={s: STRUCTURES[s] for s in names},
+                              n_iter=args.iter, groups=groups, rows_out=part_rows,
+                              load_until=lambda t: load(args.data, until=t),
+                              progress=lambda m, seed=seed: console.print(
+                                  f"[dim]seed {seed}: {m} ({time.perf_counter() - t0:.0f} s)[/]"))
+        parts.append(part.assign(seed=seed))
+        rows += [r.assign(seed=seed) for r in part_rows]
+    res = pd.concat(parts, ignore_index=True)
     secs = time.perf_counter() - t0
     args.out.parent.mkdir(parents=True, exist_ok=True)
     res.to_csv(args.out, index=False)
     if rows:
         pd.concat(rows).to_csv(args.out.with_name(args.out.stem + "_rows.csv"), index=False)
-    tab = Table(title=f"{len(origins)} origins, horizon {args.horizon}, {secs:.0f} s")
-    for c in ("class", "structure", "MAE pp per origin", "mean MAE", "cov90", "naive MAE", "naive cov90"):
+    tab = Table(title=f"{len(origins)} origins, horizon {args.horizon}, seeds {seeds}, {secs:.0f} s")
+    for c in ("class", "structure", "MAE pp per origin (mean over seeds)", "mean MAE", "per seed", "cov90",
+              "naive MAE", "naive cov90"):
         tab.add_column(c)
     for (cls, st), x in res.groupby(["class", "structure"], sort=False):
-        tab.add_row(cls, st, " ".join(f"{v:.2f}" for v in x["mae_pp"]), f"{x['mae_pp'].mean():.2f}",
+        per_origin = x.groupby("origin", sort=False)["mae_pp"].mean()
+        per_seed = x.groupby("seed")["mae_pp"].mean()
+        tab.add_row(cls, st, " ".join(f"{v:.2f}" for v in per_origin), f"{per_origin.mean():.2f}",
+                    " ".join(f"{v:.2f}" for v in per_seed),
                     f"{(x['coverage_90'] * x['n_months']).sum() / x['n_months'].sum():.2f}",
                     f"{x['naive_mae_pp'].mean():.2f}",
                     f"{(x['naive_coverage_90'] * x['n_months']).sum() / x['n_months'].sum():.2f}")
     console.print(tab)
+    if len(names) > 1:
+        base = names[0]
+        for cls, x in res.groupby("class", sort=False):
+            m = x.groupby(["structure", "seed"])["mae_pp"].mean()
+            for st in names[1:]:
+                if (st, seeds[0]) not in m.index or (base, seeds[0]) not in m.index:
+                    continue
+                d = [m[(st, sd)] - m[(base, sd)] for sd in seeds]
+                console.print(f"{cls}: {st} - {base} = {sum(d) / len(d):+.2f} pp "
+                              f"(per seed {', '.join(f'{v:+.2f}' for v in d)})", highlight=False)
     console.print(f"scores: {args.out}")
 
 
