@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from schild.calibration.data import month_range
-from schild.calibration.model import fit_group
+from schild.calibration.model import KNOT_MONTHS, fit_group
 from schild.calibration.sim import run_fractions, template, with_counts, with_params
 from schild.calibration.tables import build_table
 
@@ -71,7 +71,10 @@ def test_cruise_level_is_recovered():
     assert np.max(np.abs(with_month - level_only)) < 0.05
 
 
-def test_drone_kill_level_ew_and_decoys_are_recovered():
+@pytest.mark.parametrize("knot_months", [KNOT_MONTHS, 1])
+def test_drone_kill_level_ew_and_decoys_are_recovered(knot_months):
+    """With a knot every month (more freedom for the level path) as with the default spacing, the level
+    must not take over the EW effect or the decoy share."""
     rng = np.random.default_rng(5)
     months = month_range("2024-05", "2024-12")
     truth = {"a": 1.0, "ew": 0.25, "share": 0.3, "delta": 0.5}
@@ -81,7 +84,9 @@ def test_drone_kill_level_ew_and_decoys_are_recovered():
     table = build_table("drone", runs=6, seed=0, n_nodes=np.array([1, 3, 9]),
                         a_nodes=np.arange(-1.0, 3.01, 1.0), ew_nodes=np.array([0.0, 0.3, 0.6]),
                         delta_nodes=np.array([0.0, 0.5, 0.75]))
-    fit = fit_group("drone", win, months, table, n_iter=1500, n_draws=100, seed=2)
+    fit = fit_group("drone", win, months, table, knot_months=knot_months, n_iter=1500, n_draws=100, seed=2)
+    if knot_months == 1:
+        assert fit.model.J == len(months)
     d = fit.summary_draws()
     assert abs(d["level_last"].mean() - truth["a"]) < 0.5, d["level_last"].mean()
     assert abs(d["ew"].mean() - truth["ew"]) < 0.1, d["ew"].mean()
@@ -91,27 +96,6 @@ def test_drone_kill_level_ew_and_decoys_are_recovered():
     pd_, pl_ = fit.model.shares(P)
     fitted = float(((pd_ + pl_) * fit.model.n).sum() / fit.model.n.sum())
     assert abs(fitted - rate) < 0.02
-
-
-def test_monthly_knots_recover_the_same_drone_parameters():
-    """A knot every month (the drone group's spacing) gives the level path more freedom; it must not take
-    over the EW effect or the decoy share that the 3-month spacing recovers."""
-    rng = np.random.default_rng(5)
-    months = month_range("2024-05", "2024-12")
-    truth = {"a": 1.0, "ew": 0.25, "share": 0.3, "delta": 0.5}
-    delta = {m: truth["delta"] for m in months if m >= "2024-09"}
-    win = _simulate_outcomes(_windows("drone", months, 6, 3, 30, rng), "drone", truth["a"], truth["share"], rng,
-                             ew=truth["ew"], delta=delta)
-    table = build_table("drone", runs=6, seed=0, n_nodes=np.array([1, 3, 9]),
-                        a_nodes=np.arange(-1.0, 3.01, 1.0), ew_nodes=np.array([0.0, 0.3, 0.6]),
-                        delta_nodes=np.array([0.0, 0.5, 0.75]))
-    fit = fit_group("drone", win, months, table, knot_months=1, n_iter=1500, n_draws=100, seed=2)
-    assert fit.model.J == len(months)
-    d = fit.summary_draws()
-    assert abs(d["level_last"].mean() - truth["a"]) < 0.5, d["level_last"].mean()
-    assert abs(d["ew"].mean() - truth["ew"]) < 0.1, d["ew"].mean()
-    P = fit.model.unpack(fit.theta)
-    assert abs(P["delta"][-1] - truth["delta"]) < 0.15, P["delta"]
 
 
 def test_drone_size_effect_is_recovered_and_moves_predictions():
