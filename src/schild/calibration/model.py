@@ -11,9 +11,10 @@ Per simulated group ``g`` (see :data:`schild.calibration.family.SIM_GROUPS`):
   logit-normal priors on [0.005, 1] centred on 0.1 and on [0.005, 1.5] centred on 0.2. The month
   effects are integrated out by Gauss-Hermite quadrature (each touches only its own month's windows).
   With ``reverting`` (an option, checked and not adopted by default:
-  :data:`schild.calibration.pipeline.REVERTING_GROUPS`) the level is instead a monthly AR(1) ``L(m+1) = mu + phi (L(m) - mu) + tau e`` seen at the knots (first knot
-  free as above, ``mu ~ N(0, 2^2)``, ``phi`` logit-normal on [0, 1] centred on 0.85); ``phi -> 1`` is
-  the random walk.
+  :data:`schild.calibration.pipeline.REVERTING_GROUPS`) the level is instead a monthly AR(1)
+  ``L(m+1) = mu + phi (L(m) - mu) + tau e`` seen at the knots (first knot free as above,
+  ``mu ~ N(0, 2^2)``, ``phi`` logit-normal on [0, 1] centred on 0.85); ``phi -> 1`` is the random walk.
+  ``knot_months`` sets the knot spacing per group (default :data:`KNOT_MONTHS`).
 - ``rho_g``: over-dispersion between attack windows (beta-binomial intra-class correlation) in
   [0.001, 0.5], logit-normal prior centred on 0.03.
 
@@ -215,8 +216,8 @@ class GroupModel:
         return float(self.tau_fixed) if self.tau_fixed is not None else float(bounded("tau", th[self.i_tau]))
 
     def knot_values(self, th: np.ndarray) -> np.ndarray:
-        """Level at the knots: a random walk (increments ``tau sqrt(KNOT_MONTHS) z``) or, reverting, the
-        monthly AR(1) ``L(m+1) = mu + phi (L(m) - mu) + tau e`` seen every KNOT_MONTHS months."""
+        """Level at the knots: a random walk (increments ``tau sqrt(knot_months) z``) or, reverting, the
+        monthly AR(1) ``L(m+1) = mu + phi (L(m) - mu) + tau e`` seen every ``knot_months`` months."""
         tau = self.tau(th)
         z = th[1:self.J]
         if not self.reverting:
@@ -271,6 +272,7 @@ class GroupModel:
         if self.reverting:
             th[self.i_phi] = _u_centre("phi")
         grid = np.linspace(self.a_bounds[0] + 0.5, self.a_bounds[1] - 0.5, 15)
+
         def at(a0: float) -> np.ndarray:
             t = th.copy()
             t[0] = a0
