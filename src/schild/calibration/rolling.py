@@ -23,14 +23,14 @@ from .predict import predict_months, rows_from_draws
 __all__ = ["rolling_origin", "STRUCTURES"]
 
 #: name -> options of :func:`schild.calibration.pipeline.fit_all` (``tau_fixed``: None fits the drift,
-#: 0 is a static level with month effects; ``size_effect``: the drone window-size covariate). A bare
-#: float or None is read as ``tau_fixed``.
+#: 0 is a static level with month effects; ``size_effect``: the drone window-size covariate;
+#: ``reverting``: level paths that revert to a fitted long-run level; ``knot_months``: knot spacing per
+#: group). A bare float or None is read as ``tau_fixed``. "drift+size" is what ``calibrate`` fits.
 STRUCTURES: dict[str, Any] = {"drift": None, "static": 0.0, "drift+size": {"size_effect": True},
                                "reverting+size": {"size_effect": True, "reverting": True},
                                "cruise-reverting+size": {"size_effect": True,
                                                          "reverting": ("cruise", "cruise_tactical")},
-                               "monthly-drone-knots": {"size_effect": True, "reverting": ("cruise", "cruise_tactical"),
-                                                       "knot_months": {"drone": 1}}}
+                               "monthly-drone-knots": {"size_effect": True, "knot_months": {"drone": 1}}}
 
 
 def rolling_origin(df: pd.DataFrame, origins: list[str], *, horizon: int = 6, runs: int = 200, seed: int = 0,
