@@ -1,7 +1,7 @@
 """Rolling-origin checks of the Ukraine calibration's structures on the real Air Force reports.
 
 Run: python benchmarks/calibration_rolling.py --data missile_attacks_daily.csv
-         [--origins 2023-06-30,2023-12-31,...] [--horizon 6] [--structures drift+size,reverting+size]
+         [--origins 2023-06-30,2023-12-31,...] [--horizon 6] [--structures default,drift+size]
          [--groups drone] [--runs 200] [--table-runs 40] [--seeds 0,1,2] [--out out/rolling.csv]
 
 For each origin: reload the file up to it (as ``schild calibrate --until`` does), fit each structure,
@@ -33,7 +33,7 @@ def main() -> None:
     ap.add_argument("--data", required=True, type=Path, help="missile_attacks_daily*.csv (not shipped)")
     ap.add_argument("--origins", default=DEFAULT_ORIGINS, help="comma-separated last days of the fits")
     ap.add_argument("--horizon", type=int, default=6, help="months predicted after each origin")
-    ap.add_argument("--structures", default="drift+size,reverting+size",
+    ap.add_argument("--structures", default="default,drift+size",
                     help="comma-separated names from schild.calibration.rolling.STRUCTURES")
     ap.add_argument("--groups", default=None, help="comma-separated simulated groups (default: all)")
     ap.add_argument("--runs", type=int, default=200, help="replications per predicted month")

@@ -129,3 +129,61 @@ def test_drone_size_effect_is_recovered_and_moves_predictions():
     r_big = pred[("drone", "2024-02")].mean() / 250.0
     assert r_big < r_small - 0.02, (r_small, r_big)
     assert math.isfinite(r_big)
+
+
+def test_missile_size_effect_is_recovered_and_stored_for_prediction():
+    """Ballistic salvos defeated more often the bigger they are (big salvos go for the defended capital,
+    single missiles for frontline cities): the per-group covariate finds beta > 0 around the missile
+    reference (a 2-missile salvo), the pooled rate of the training windows is reproduced, and prediction
+    uses the reference the fit used."""
+    import math
+
+    from schild.calibration.model import MISSILE_SIZE_REF, size_ref
+    from schild.calibration.pipeline import posterior_block
+    from schild.calibration.predict import predict_months
+
+    assert size_ref("ballistic") == MISSILE_SIZE_REF == math.log(2.0)
+    rng = np.random.default_rng(5)
+    months = month_range("2023-01", "2023-12")
+    table = build_table("ballistic", runs=8, seed=0, n_nodes=np.array([1, 2, 4, 8, 16]),
+                        a_nodes=np.arange(-5.0, 2.01, 1.0))
+    win = _windows("ballistic", months, 10, 1, 16, rng)
+    share, truth = 0.6, 0.8
+    a_w = -2.0 + truth * (np.log(win["launched"].to_numpy()) - MISSILE_SIZE_REF)
+    d_, l_ = table.interp(np.maximum(1.0, share * win["launched"].to_numpy()), a_w, 0.0)
+    win["defeated"] = rng.binomial(win["launched"].astype(int), np.clip(d_ + l_, 0, 1)).astype(float)
+    win["destroyed"], win["lost"], win["lost_reported"] = win["defeated"], 0.0, False
+    fit = fit_group("ballistic", win, months, table, share_fixed=share, size_effect=True, n_iter=1500,
+                    n_draws=100, seed=4)
+    b = fit.summary_draws()["beta"]
+    assert abs(b.mean() - truth) < 0.3, b.mean()
+    P = fit.model.unpack(fit.theta)
+    pd_, pl_ = fit.model.shares(P)
+    rate = win["defeated"].sum() / win["launched"].sum()
+    assert abs(float(((pd_ + pl_) * fit.model.n).sum() / fit.model.n.sum()) - rate) < 0.03
+    post = posterior_block({"ballistic": fit}, months[-1], 100, 0)
+    assert post["groups"]["ballistic"]["size_ref"] == MISSILE_SIZE_REF
+    ahead = pd.DataFrame({"window_start": [pd.Timestamp("2024-01-05"), pd.Timestamp("2024-02-05")],
+                          "month": ["2024-01", "2024-02"], "group": "ballistic", "launched": [1.0, 12.0]})
+    pred = predict_months(post, ahead, runs=300, seed=0, method="table", tables={"ballistic": table})
+    r_single = pred[("ballistic", "2024-01")].mean() / 1.0
+    r_salvo = pred[("ballistic", "2024-02")].mean() / 12.0
+    assert r_salvo > r_single + 0.1, (r_single, r_salvo)
+
+
+def test_missile_groups_without_a_drone_fit_are_predicted_at_the_share_they_were_fitted_at():
+    """Regression: with no drone fit, missile groups were fitted at the share's prior centre but predicted
+    with draws from the share's prior; prediction must use the share of the fit."""
+    from schild.calibration.model import PRIORS
+    from schild.calibration.pipeline import posterior_block
+
+    rng = np.random.default_rng(2)
+    months = month_range("2023-01", "2023-06")
+    table = build_table("ballistic", runs=4, seed=0, n_nodes=np.array([1, 4, 16]),
+                        a_nodes=np.arange(-4.0, 1.01, 1.0))
+    win = _windows("ballistic", months, 4, 1, 8, rng)
+    win["defeated"] = np.floor(0.2 * win["launched"])
+    win["destroyed"], win["lost"], win["lost_reported"] = win["defeated"], 0.0, False
+    fit = fit_group("ballistic", win, months, table, n_iter=200, n_draws=50, seed=1)
+    post = posterior_block({"ballistic": fit}, months[-1], 50, 0)
+    assert post["share_fit"] == PRIORS["share"][2] == fit.model.unpack(fit.theta)["share"]

@@ -29,6 +29,6 @@ def test_rolling_origin_reloads_the_file_up_to_each_origin(small_grid, tiny_csv)
         return load(tiny_csv, until=t)
 
     out = rolling_origin(df, ["2024-04-30", "2024-05-31"], horizon=1, runs=10, table_runs=4, n_iter=300,
-                         structures={"drift+size": {"size_effect": True}}, load_until=load_until)
+                         structures={"drift+size": {"size_effect": ("drone",)}}, load_until=load_until)
     assert calls == [pd.Timestamp("2024-04-30"), pd.Timestamp("2024-05-31")]
     assert set(out["origin"]) <= {"2024-04", "2024-05"} and len(out) > 0

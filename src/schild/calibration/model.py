@@ -59,13 +59,21 @@ from .data import DECOYS_COUNTED_FROM, LOST_SPLIT_FROM, month_range
 from .tables import GroupTable, pchip_rows
 
 __all__ = ["TAU_DELTA", "PRIORS", "KNOT_MONTHS", "GH_POINTS", "GroupModel", "GroupFit", "fit_group",
-           "metropolis", "bounded", "betabinom_logpmf", "training_months"]
+           "metropolis", "bounded", "betabinom_logpmf", "training_months", "size_ref"]
 
 TAU_DELTA = 0.5
-#: Size covariate (drones, optional structure): the kill level of a window of n national launches is
-#: shifted by ``beta (log n - SIZE_REF)`` on the logit scale; prior beta ~ N(0, BETA_SD^2).
+#: Size covariate (optional, per group): the kill level of a window of n national launches is shifted by
+#: ``beta (log n - size_ref(group))`` on the logit scale; prior beta ~ N(0, BETA_SD^2). The reference is
+#: a typical window of the group (drones: a 30-drone night; missiles: a 2-missile salvo), so that the
+#: level and ``beta`` are not strongly correlated in the posterior.
 SIZE_REF = math.log(30.0)
+MISSILE_SIZE_REF = math.log(2.0)
 BETA_SD = 0.5
+
+
+def size_ref(group: str) -> float:
+    """Log of the window size at which the size covariate is zero for ``group``."""
+    return SIZE_REF if group == "drone" else MISSILE_SIZE_REF
 P_FLOOR = 1e-4
 
 #: name -> (lower, upper, prior centre, prior sd of the logit of the position in [lower, upper]).
@@ -154,7 +162,7 @@ class GroupModel:
     table: GroupTable
     share_fixed: float | None = None  # missiles: the drone fit's share
     tau_fixed: float | None = None
-    size_effect: bool = False  # drones: window-size covariate on the kill level (SIZE_REF, beta)
+    size_effect: bool = False  # window-size covariate on the kill level (size_ref(group), beta)
     reverting: bool = False  # level path reverts to a fitted long-run level mu with persistence phi
     knot_months: int = KNOT_MONTHS  # months between the level path's knots
 
@@ -167,8 +175,9 @@ class GroupModel:
         self.n = w["launched"].to_numpy(float)
         self.k = w["defeated"].to_numpy(float)
         self.kd = w["destroyed"].to_numpy(float)
-        self.size_effect = bool(self.size_effect and self.drone)
-        self.x_size = np.log(np.maximum(self.n, 1.0)) - SIZE_REF
+        self.size_effect = bool(self.size_effect)
+        self.size_ref = size_ref(self.group)
+        self.x_size = np.log(np.maximum(self.n, 1.0)) - self.size_ref
         self.kl = np.minimum(w["lost"].to_numpy(float), self.n - self.kd)
         self.kr = self.n - self.kd - self.kl
         # knots at M-1, M-1-3, ... down to <= 0; level of month m by linear interpolation
@@ -236,7 +245,8 @@ class GroupModel:
         kv = self.knot_values(th)
         level = np.interp(np.arange(self.M, dtype=float), self.knots, kv)
         out = {"level": level, "tau": tau, "sigma": float(bounded("sigma", th[self.i_sigma])),
-               "rho": float(bounded("rho", th[self.i_rho]))}
+               "rho": float(bounded("rho", th[self.i_rho])),
+               "beta": float(th[self.i_beta]) if self.size_effect else 0.0}
         if self.reverting:
             out["mu"] = float(th[self.i_mu])
             out["phi"] = float(bounded("phi", th[self.i_phi]))
@@ -251,9 +261,7 @@ class GroupModel:
                 delta[self.d_first:] = bounded("delta", vpath)
                 out["v_last"] = float(vpath[-1])
             out["delta"] = delta
-            out["beta"] = float(th[self.i_beta]) if self.size_effect else 0.0
         else:
-            out["beta"] = 0.0
             out["ew"] = 0.0
             out["share"] = float(self.share_fixed if self.share_fixed is not None else PRIORS["share"][2])
             out["delta"] = np.zeros(self.M)
@@ -415,8 +423,9 @@ class GroupFit:
     seconds: float = 0.0
 
     def summary_draws(self) -> dict[str, np.ndarray]:
-        """Per draw: the level at the last training month, tau, sigma, rho, and for drones ew, share and
-        v_last (logit of the decoy share's position in its range at the last month)."""
+        """Per draw: the level at the last training month, tau, sigma, rho, beta (with the size
+        covariate), and for drones ew, share and v_last (logit of the decoy share's position in its range
+        at the last month)."""
         rows = [self.model.unpack(t) for t in self.draws]
         out = {"level_last": np.array([r["level"][-1] for r in rows]),
                "tau": np.array([r["tau"] for r in rows]), "sigma": np.array([r["sigma"] for r in rows]),
@@ -424,10 +433,10 @@ class GroupFit:
         if self.model.drone:
             out["ew"] = np.array([r["ew"] for r in rows])
             out["share"] = np.array([r["share"] for r in rows])
-            if self.model.size_effect:
-                out["beta"] = np.array([r["beta"] for r in rows])
             if self.model.K:
                 out["v_last"] = np.array([r["v_last"] for r in rows])
+        if self.model.size_effect:
+            out["beta"] = np.array([r["beta"] for r in rows])
         if self.model.reverting:
             out["mu"] = np.array([r["mu"] for r in rows])
             out["phi"] = np.array([r["phi"] for r in rows])

@@ -17,8 +17,8 @@ from ..errors import InputError
 from .data import DECOYS_COUNTED_FROM, LOST_SPLIT_FROM, windows
 from .effective import effective_pk
 from .family import SIM_GROUPS
-from .model import (BETA_SD, DRONE_CHAIN_FACTOR, GH_POINTS, KNOT_MONTHS, LEVEL_PRIOR, MU_PRIOR, PRIORS, SIZE_REF,
-                    TAU_DELTA, GroupFit, _u_centre, bounded, fit_group, training_months)
+from .model import (BETA_SD, DRONE_CHAIN_FACTOR, GH_POINTS, KNOT_MONTHS, LEVEL_PRIOR, MU_PRIOR, PRIORS,
+                    TAU_DELTA, GroupFit, _u_centre, bounded, fit_group, size_ref, training_months)
 from .predict import THREATS_PER_SIM
 from .tables import GroupTable, build_table
 
@@ -29,9 +29,11 @@ GROUP_ORDER = tuple(SIM_GROUPS)
 #: Metropolis iterations per group (half burn-in) and posterior draws kept.
 MCMC_ITER = 8000
 MCMC_DRAWS = 200
-#: The drone window-size covariate (model.SIZE_REF, beta) is part of the fitted structure; chosen on the
-#: rolling-origin checks (docs/calibration.md).
-SIZE_EFFECT = True
+#: Groups whose kill level carries the window-size covariate (model.size_ref, beta); each was chosen on
+#: rolling-origin checks (docs/calibration.md): drones (bigger nights are not defeated better) and the
+#: Iskander-M/KN-23 group (big salvos, aimed at the defended capital, are intercepted far more often
+#: than single missiles at frontline cities).
+SIZE_EFFECT_GROUPS: tuple[str, ...] = ("drone", "ballistic")
 #: Groups whose level path reverts to a fitted long-run level (model.GroupModel.reverting: a monthly AR(1)
 #: towards mu) instead of a pure random walk. None: checked on rolling origins for every group and for the
 #: cruise groups alone, and the cruise gain did not survive a second seed (docs/calibration.md).
@@ -59,14 +61,15 @@ def build_tables(win: pd.DataFrame, *, runs: int, seed: int,
 
 
 def fit_all(win: pd.DataFrame, last_month: str, tables: dict[str, GroupTable], *, seed: int = 0,
-            tau_fixed: float | None = None, size_effect: bool = False,
+            tau_fixed: float | None = None, size_effect: bool | tuple[str, ...] = False,
             reverting: bool | tuple[str, ...] = False, knot_months: dict[str, int] | None = None,
             n_iter: int = 8000, n_draws: int = 200,
             groups: tuple[str, ...] | None = None,
             progress: Callable[[str], None] | None = None) -> dict[str, GroupFit]:
     """Fit the drone group first (it carries the raid share), then every missile group (or ``groups``).
 
-    ``reverting``: True or False for every group, or the names of the groups with a reverting level.
+    ``size_effect`` and ``reverting``: True or False for every group, or the names of the groups with
+    the window-size covariate / a reverting level.
     ``knot_months``: months between level knots per group (default :data:`model.KNOT_MONTHS`)."""
     fits: dict[str, GroupFit] = {}
     share = None
@@ -78,7 +81,7 @@ def fit_all(win: pd.DataFrame, last_month: str, tables: dict[str, GroupTable], *
             progress(g)
         months = training_months(w, last_month)
         f = fit_group(g, w, months, tables[g], share_fixed=share, tau_fixed=tau_fixed,
-                      size_effect=size_effect,
+                      size_effect=size_effect if isinstance(size_effect, bool) else g in size_effect,
                       reverting=reverting if isinstance(reverting, bool) else g in reverting,
                       knot_months=(knot_months or {}).get(g, KNOT_MONTHS), n_iter=n_iter,
                       n_draws=n_draws, seed=seed + 101 * (i + 1))
@@ -104,11 +107,16 @@ def posterior_block(fits: dict[str, GroupFit], last_month: str, n_draws: int, se
         if f.model.drone:
             share = d["share"]
             gd.setdefault("v_last", None)
+        if f.model.size_effect:
+            gd["size_ref"] = f.model.size_ref
         groups[g] = gd
     share_fit = None
     if "drone" in fits:
         # missile groups are fitted with the raid share held at the drone fit's MAP: predict them there too
         share_fit = float(fits["drone"].model.unpack(fits["drone"].theta)["share"])
+    elif fits:
+        # no drone fit: the missile groups were fitted at the share's prior centre; predict them there
+        share_fit = float(PRIORS["share"][2])
     if share is None:
         share = _prior_share_draws(n_draws, seed)
     # align lengths (all groups hold the same number of draws unless a chain was short)
@@ -138,12 +146,14 @@ def group_report(f: GroupFit) -> dict[str, Any]:
         "log_posterior_map": float(f.logpost), "log_evidence_laplace": float(f.evidence),
         "seconds": round(f.seconds, 1),
         "map": {"level_last": float(P["level"][-1]), "tau": P["tau"], "sigma": P["sigma"], "rho": P["rho"],
-                **({"mu": P["mu"], "phi": P["phi"]} if m.reverting else {})},
+                **({"mu": P["mu"], "phi": P["phi"]} if m.reverting else {}),
+                **({"beta": P["beta"], "size_ref_launches": round(math.exp(m.size_ref), 6)}
+                   if m.size_effect else {})},
         "posterior": {k: _summ(v) for k, v in d.items() if v is not None},
         "level_path_map": {mo: round(float(a), 4) for mo, a in zip(m.months, P["level"])},
     }
     if m.drone:
-        rep["map"].update({"ew": P["ew"], "share": P["share"], "beta": P["beta"],
+        rep["map"].update({"ew": P["ew"], "share": P["share"],
                            "delta_last": float(P["delta"][-1]) if m.K else 0.0})
         rep["delta_path_map"] = {mo: round(float(x), 4) for mo, x in zip(m.months, P["delta"]) if x > 0}
         # the simulated defeated share at the median window size of the last fitted month, for reading
@@ -199,7 +209,7 @@ def calibrate(df: pd.DataFrame, *, until: pd.Timestamp, since: pd.Timestamp | No
         progress("simulating the scenario family on the design grid")
     tables = build_tables(win, runs=runs, seed=seed)
     t_tables = time.perf_counter() - t0
-    fits = fit_all(win, last_month, tables, seed=seed, n_iter=n_iter, n_draws=n_draws, size_effect=SIZE_EFFECT,
+    fits = fit_all(win, last_month, tables, seed=seed, n_iter=n_iter, n_draws=n_draws, size_effect=SIZE_EFFECT_GROUPS,
                    reverting=REVERTING_GROUPS,
                    progress=(lambda g: progress(f"fitting {g}")) if progress else None)
     t_fit = time.perf_counter() - t0 - t_tables
@@ -227,7 +237,8 @@ def calibrate(df: pd.DataFrame, *, until: pd.Timestamp, since: pd.Timestamp | No
             "knot_months": KNOT_MONTHS, "gh_points": GH_POINTS, "tau_delta": TAU_DELTA,
             "level_path": {g: ("reverting: monthly AR(1) towards a fitted mu" if g in REVERTING_GROUPS
                                else "random walk") for g in GROUP_ORDER},
-            "size_effect": {"drone": SIZE_EFFECT, "size_ref_launches": round(math.exp(SIZE_REF), 6),
+            "size_effect": {"groups": list(SIZE_EFFECT_GROUPS),
+                            "size_ref_launches": {g: round(math.exp(size_ref(g)), 6) for g in SIZE_EFFECT_GROUPS},
                             "beta_prior_sd": BETA_SD},
             "decoys_counted_from": DECOYS_COUNTED_FROM, "lost_split_from": LOST_SPLIT_FROM,
             "threats_per_sim": THREATS_PER_SIM,
@@ -241,13 +252,21 @@ def calibrate(df: pd.DataFrame, *, until: pd.Timestamp, since: pd.Timestamp | No
         "tables": {g: t.to_dict() for g, t in tables.items()},
         "posterior": posterior_block(fits, last_month, n_draws, seed),
         "fit_check": fit_check(fits),
-        "effective_pk": {g: effective_pk(g, f.summary_draws()["level_last"],
-                                         {mo: float(x) for mo, x in zip(f.model.months,
-                                                                        f.model.unpack(f.theta)["level"])})
-                         for g, f in fits.items()},
+        "effective_pk": {g: _effective(f) for g, f in fits.items()},
         "timing_s": {"tables": round(t_tables, 1), "fit": round(t_fit, 1),
                      "total": round(time.perf_counter() - t0, 1)},
     }
+
+
+def _effective(f: GroupFit) -> list[dict[str, Any]]:
+    """Effective pk per layer at the last month; with the size covariate, at the reference window size
+    (``at_window_launches``: the level is that of such a window, bigger ones shift by beta)."""
+    rows = effective_pk(f.group, f.summary_draws()["level_last"],
+                        {mo: float(x) for mo, x in zip(f.model.months, f.model.unpack(f.theta)["level"])})
+    if f.model.size_effect:
+        for r in rows:
+            r["at_window_launches"] = round(math.exp(f.model.size_ref), 6)
+    return rows
 
 
 def read_params(path: str | Path) -> dict[str, Any]:

@@ -29,7 +29,7 @@ import pandas as pd
 
 from .data import DECOYS_COUNTED_FROM, month_index
 from .family import SIM_GROUPS
-from .model import PRIORS, SIZE_REF, TAU_DELTA, _u_centre, bounded, observed_decoy_share
+from .model import PRIORS, TAU_DELTA, _u_centre, bounded, observed_decoy_share, size_ref
 from .sim import run_fractions, template, with_counts, with_params
 from .tables import GroupTable
 
@@ -95,6 +95,7 @@ def predict_months(post: dict[str, Any], win: pd.DataFrame, *, runs: int, seed: 
         a_path: dict[str, np.ndarray] = {}
         rho: dict[str, float] = {}
         beta: dict[str, float] = {}
+        bref: dict[str, float] = {}
         ew = 0.0
         delta_path = np.zeros(H + 1)
         for g, gd in groups.items():
@@ -113,6 +114,8 @@ def predict_months(post: dict[str, Any], win: pd.DataFrame, *, runs: int, seed: 
             a_path[g] = walk + sigma * rng.standard_normal(H + 1)
             rho[g] = float(gd["rho"][k])
             beta[g] = float(gd["beta"][k]) if gd.get("beta") is not None else 0.0
+            # the reference the fit used (files from before it was stored: drones only, log 30)
+            bref[g] = float(gd["size_ref"]) if gd.get("size_ref") is not None else size_ref(g)
             if g == "drone":
                 ew = float(gd["ew"][k])
                 v_last = gd.get("v_last")
@@ -137,7 +140,7 @@ def predict_months(post: dict[str, Any], win: pd.DataFrame, *, runs: int, seed: 
             n_nat = int(round(wn[i]))
             # the drone group carries the raid-share posterior; missile groups were fitted at its MAP
             sh = share if (g == "drone" or share_fit is None) else float(share_fit)
-            a = float(a_path[g][h]) + beta[g] * (math.log(max(wn[i], 1.0)) - SIZE_REF)
+            a = float(a_path[g][h]) + beta[g] * (math.log(max(wn[i], 1.0)) - bref[g])
             dl = float(delta_path[h]) if (g == "drone" and decoy_month[i]) else 0.0
             if np.isfinite(decoy_obs[i]):
                 dl = float(decoy_obs[i])

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..data.ukraine import monthly_table
 from ..data.validation import naive_forecast, score
-from .pipeline import build_tables, fit_all, posterior_block
+from .pipeline import REVERTING_GROUPS, SIZE_EFFECT_GROUPS, build_tables, fit_all, posterior_block
 from .data import windows
 from .family import SIM_CLASSES
 from .predict import predict_months, rows_from_draws
@@ -23,14 +23,19 @@ from .predict import predict_months, rows_from_draws
 __all__ = ["rolling_origin", "STRUCTURES"]
 
 #: name -> options of :func:`schild.calibration.pipeline.fit_all` (``tau_fixed``: None fits the drift,
-#: 0 is a static level with month effects; ``size_effect``: the drone window-size covariate;
+#: 0 is a static level with month effects; ``size_effect``: the groups with the window-size covariate;
 #: ``reverting``: level paths that revert to a fitted long-run level; ``knot_months``: knot spacing per
-#: group). A bare float or None is read as ``tau_fixed``. "drift+size" is what ``calibrate`` fits.
-STRUCTURES: dict[str, Any] = {"drift": None, "static": 0.0, "drift+size": {"size_effect": True},
-                               "reverting+size": {"size_effect": True, "reverting": True},
-                               "cruise-reverting+size": {"size_effect": True,
+#: group). A bare float or None is read as ``tau_fixed``. "default" is what ``calibrate`` fits (since the
+#: sixth session: "ballistic-size"); "drift+size" was the default before it (drone covariate only).
+_DRONE = ("drone",)
+STRUCTURES: dict[str, Any] = {"default": {"size_effect": SIZE_EFFECT_GROUPS, "reverting": REVERTING_GROUPS},
+                               "drift": None, "static": 0.0, "drift+size": {"size_effect": _DRONE},
+                               "reverting+size": {"size_effect": _DRONE, "reverting": True},
+                               "cruise-reverting+size": {"size_effect": _DRONE,
                                                          "reverting": ("cruise", "cruise_tactical")},
-                               "monthly-drone-knots": {"size_effect": True, "knot_months": {"drone": 1}}}
+                               "monthly-drone-knots": {"size_effect": _DRONE, "knot_months": {"drone": 1}},
+                               "ballistic-size": {"size_effect": ("drone", "ballistic")},
+                               "patriot-size": {"size_effect": ("drone", "ballistic", "aeroballistic")}}
 
 
 def rolling_origin(df: pd.DataFrame, origins: list[str], *, horizon: int = 6, runs: int = 200, seed: int = 0,
