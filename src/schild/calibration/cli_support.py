@@ -72,14 +72,17 @@ def run_calibration(*, data: Path, until: str, since: str | None, out: Path, run
     atomic_write_text(out, json.dumps(_clean(doc), indent=1, default=_json_default))
     table = Table(title=f"fitted to {doc['fit_until']}: posterior mean ± sd at {doc['last_month']}")
     reverting = any("phi" in rep["posterior"] for rep in doc["groups"].values())
-    cols = ("group", "windows", "level a", "drift tau", "month sd", "rho") + (("mu", "phi") if reverting else ())
+    sized = {g: rep["map"]["size_ref_launches"] for g, rep in doc["groups"].items()
+             if "beta" in rep["posterior"] and "size_ref_launches" in rep["map"]}
+    cols = (("group", "windows", "level a", "drift tau", "month sd", "rho") + (("size beta",) if sized else ())
+            + (("mu", "phi") if reverting else ()))
     for col in cols:
         table.add_column(col, justify="left" if col == "group" else "right")
     for g, rep in doc["groups"].items():
         ps = rep["posterior"]
         f = lambda k, d=2: f"{ps[k]['mean']:.{d}f} ± {ps[k]['sd']:.{d}f}" if k in ps else "-"  # noqa: E731
         row = [g, str(rep["windows"]), f("level_last"), f("tau"), f("sigma"), f("rho", 3)]
-        table.add_row(*row, *((f("mu"), f("phi")) if reverting else ()))
+        table.add_row(*row, *((f("beta"),) if sized else ()), *((f("mu"), f("phi")) if reverting else ()))
     console.print(table)
     if "drone" in doc["groups"]:
         rep = doc["groups"]["drone"]
@@ -89,6 +92,9 @@ def run_calibration(*, data: Path, until: str, since: str | None, out: Path, run
                       f"{doc['last_month']} {rep['map'].get('delta_last', 0.0):.2f} (MAP)", highlight=False)
     console.print("level a: logit shift of every fire unit's single-shot pk against the class "
                   "(0 = catalogue); tau: drift per month; rho: over-dispersion of attack windows"
+                  + ("; size beta: shift of the level per unit of log launches in the window, the level "
+                     "being that of a window of " + ", ".join(f"{v:g} ({g})" for g, v in sized.items())
+                     if sized else "")
                   + ("; mu, phi: long-run level and monthly persistence where the level reverts ('-': a "
                      "random walk)" if reverting else ""), highlight=False)
     eff = doc.get("effective_pk", {})
@@ -103,6 +109,9 @@ def run_calibration(*, data: Path, until: str, since: str | None, out: Path, run
                 t2.add_row(g, f"{r['unit_type']} / {r['interceptor']}", f"{r['catalogue_pk']:.2f}",
                            f"{r['mean']:.2f} ({r['p05']:.2f}-{r['p95']:.2f})")
         console.print(t2)
+        if sized:
+            console.print("fitted pk of " + ", ".join(f"{g} at a window of {v:g}" for g, v in sized.items())
+                          + " launches (bigger windows shift by size beta)", highlight=False)
     fc = doc.get("fit_check", {}).get("summary", {})
     if fc:
         console.print("training months reproduced (MAE of the monthly defeat rate, pp; level path alone / with "
