@@ -69,12 +69,13 @@ TAU_DELTA = 0.5
 SIZE_REF = math.log(30.0)
 MISSILE_SIZE_REF = math.log(2.0)
 BETA_SD = 0.5
+P_FLOOR = 1e-4
 
 
 def size_ref(group: str) -> float:
     """Log of the window size at which the size covariate is zero for ``group``."""
     return SIZE_REF if group == "drone" else MISSILE_SIZE_REF
-P_FLOOR = 1e-4
+
 
 #: name -> (lower, upper, prior centre, prior sd of the logit of the position in [lower, upper]).
 PRIORS: dict[str, tuple[float, float, float, float]] = {

@@ -209,8 +209,8 @@ def calibrate(df: pd.DataFrame, *, until: pd.Timestamp, since: pd.Timestamp | No
         progress("simulating the scenario family on the design grid")
     tables = build_tables(win, runs=runs, seed=seed)
     t_tables = time.perf_counter() - t0
-    fits = fit_all(win, last_month, tables, seed=seed, n_iter=n_iter, n_draws=n_draws, size_effect=SIZE_EFFECT_GROUPS,
-                   reverting=REVERTING_GROUPS,
+    fits = fit_all(win, last_month, tables, seed=seed, n_iter=n_iter, n_draws=n_draws,
+                   size_effect=SIZE_EFFECT_GROUPS, reverting=REVERTING_GROUPS,
                    progress=(lambda g: progress(f"fitting {g}")) if progress else None)
     t_fit = time.perf_counter() - t0 - t_tables
     data_info: dict[str, Any] = {
