@@ -194,3 +194,91 @@ def test_predict_with_option_and_parameters_without_tables(params_file, tiny_csv
     bad.write_text(json.dumps(doc))
     res = runner.invoke(app, base + ["--params", str(bad)])
     assert res.exit_code == 2 and "damaged" in res.output
+
+
+def test_naive_yardstick_is_stored_and_used_for_a_file_of_new_months_only(params_file, tiny_csv, tmp_path,
+                                                                          monkeypatch):
+    """A later release may hold only the new months: the naive forecast still comes from the fit's months
+    (stored in the parameters file), the same as with the whole file, and the report keeps its history."""
+    from schild.calibration.data import load
+    from schild.data.ukraine import monthly_table
+    from schild.data.validation import naive_forecast
+
+    doc = json.loads(params_file.read_text())
+    block = doc["naive"]
+    assert block["months"] == 6 and (block["first_month"], block["last_month"]) == ("2024-01", "2024-06")
+    train = monthly_table(load(tiny_csv, until=None))
+    expect = naive_forecast(train, "2024-06-30").groupby("class")["predicted_rate"].first()
+    for cls, rate in expect.items():
+        assert block["classes"][cls]["rate"] == pytest.approx(rate)
+
+    lines = tiny_csv.read_text().splitlines()
+    head, body = lines[0], lines[1:]
+    new_only = tmp_path / "new_only.csv"
+    new_only.write_text("\n".join([head] + [ln for ln in body if ln[:7] >= "2024-07"]) + "\n")
+    assert len(new_only.read_text().splitlines()) < len(lines)
+    base = ["validate", "--params", str(params_file), "--from", "2024-07-01", "--until", "2024-08-31",
+            "--runs", "10", "--seed", "3"]
+    out_full, out_new = tmp_path / "full.json", tmp_path / "new.json"
+    assert runner.invoke(app, base + ["--data", str(tiny_csv), "--json", str(out_full)]).exit_code == 0
+    import schild.report.validation as report_mod
+
+    seen = {}
+    real_writer = report_mod.write_validation_report
+
+    def spy(*args, **kw):
+        seen["history"] = kw["history"]
+        return real_writer(*args, **kw)
+
+    monkeypatch.setattr(report_mod, "write_validation_report", spy)
+    res = runner.invoke(app, base + ["--data", str(new_only), "--json", str(out_new), "--report",
+                                     str(tmp_path / "rep")])
+    assert res.exit_code == 0, res.output
+    full, new = json.loads(out_full.read_text()), json.loads(out_new.read_text())
+    assert new["naive"]["source"].startswith("parameters file") and new["naive"]["note"] is None
+    assert new["naive"]["rows"] == full["naive"]["rows"] and len(new["naive"]["rows"]) > 0
+    for cls, s in new["summary"].items():
+        assert s["naive_mae_pp"] == pytest.approx(full["summary"][cls]["naive_mae_pp"])
+    hist = seen["history"]  # the fit's observed months stand in for the rows the file no longer has
+    assert set(hist["month"]) == {r["month"] for r in doc["fit_check"]["rows"]} and hist["defeat_rate"].between(0, 1).all()
+    assert (tmp_path / "rep" / "validation.png").stat().st_size > 1000
+
+    # a parameters file from before the yardstick was stored: the data file's own months, or a clear note
+    old_doc = dict(doc)
+    old_doc.pop("naive")
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(old_doc))
+    res = runner.invoke(app, base + ["--params", str(old), "--data", str(tiny_csv), "--json", str(tmp_path / "o.json")])
+    assert res.exit_code == 0, res.output
+    o = json.loads((tmp_path / "o.json").read_text())
+    assert o["naive"]["source"].startswith("data file") and o["naive"]["rows"] == full["naive"]["rows"]
+    res = runner.invoke(app, base + ["--params", str(old), "--data", str(new_only), "--json", str(tmp_path / "p.json")])
+    assert res.exit_code == 0, res.output
+    assert "holds none of the fitted months" in " ".join(res.output.split())
+    p = json.loads((tmp_path / "p.json").read_text())
+    assert all(s["naive_mae_pp"] is None for s in p["summary"].values())
+
+    # a revised release (the fitted months' numbers changed) is named, and the fit's yardstick kept
+    revised = tmp_path / "revised.csv"
+    import csv
+    rows = list(csv.DictReader(tiny_csv.open()))
+    for r in rows:
+        if r["time_start"][:7] in ("2024-05", "2024-06") and r["destroyed"] not in ("", "0", "0.0"):
+            r["destroyed"] = str(max(0.0, float(r["destroyed"]) - 1.0))
+    with revised.open("w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    res = runner.invoke(app, base + ["--data", str(revised), "--json", str(tmp_path / "r.json")])
+    assert res.exit_code == 0, res.output
+    r = json.loads((tmp_path / "r.json").read_text())
+    assert "revised release" in r["naive"]["note"] and r["naive"]["rows"][0]["predicted_rate"] == \
+        full["naive"]["rows"][0]["predicted_rate"]
+
+    # a damaged block is a clear error
+    bad_doc = dict(doc)
+    bad_doc["naive"] = {"classes": {"drone": {"rate": "high"}}}
+    bad = tmp_path / "bad_naive.json"
+    bad.write_text(json.dumps(bad_doc))
+    res = runner.invoke(app, base + ["--params", str(bad), "--data", str(tiny_csv)])
+    assert res.exit_code == 2 and "damaged" in res.output

@@ -117,6 +117,9 @@ def test_name_normalisation():
     assert lookup[normalise_name("Х-59")] == ("kh_59", "cruise")  # Cyrillic Kha
     assert split_lumped("X-22 AND X-32") == ["X-22", "X-32"]
     assert split_lumped("X-101/X-555") == ["X-101/X-555"]
+    assert split_lumped("Shahed-136/131, Gerbera") == ["Shahed-136/131", "Gerbera"]
+    assert split_lumped("Kalibr;X-101/X-555 , Iskander-K") == ["Kalibr", "X-101/X-555", "Iskander-K"]
+    assert not any("," in k or ";" in k for k in MODEL_TABLE)  # a comma never belongs to a name
 
 
 # --- lumped rows ------------------------------------------------------------------------------------

@@ -159,6 +159,9 @@ def run_validation(*, data: Path, params: Path, from_date: str, until: str | Non
         hist = monthly_table(df)
         hist = hist[hist["class"].isin(set(rows["class"]) if len(rows) else set())
                     & (hist["month"] <= doc["last_month"])]
+        fit_rows = pd.DataFrame((doc.get("fit_check") or {}).get("rows") or [])
+        if hist.empty and len(fit_rows):  # a file of the new months only: the fit's own observed months
+            hist = fit_rows.assign(defeat_rate=fit_rows["observed_defeated"] / fit_rows["observed_launched"])
         paths = write_validation_report(
             rows, summ, report, doc["fit_until"], naive=naive_rows[naive_rows["class"].isin(set(rows["class"]))]
             if len(naive_rows) else None, history=hist, fitted=doc.get("fit_check"),
@@ -179,6 +182,8 @@ def run_validation(*, data: Path, params: Path, from_date: str, until: str | Non
                       fmt(s.get("naive_mae_pp")), fmt(s["coverage90"]), fmt(s.get("naive_coverage90")),
                       fmt(s.get("bias_pp"), 1))
     console.print(table)
+    if result["naive"].get("note"):
+        console.print(f"[yellow]naive yardstick: {result['naive']['note']}[/]", highlight=False)
     if result["not_modelled"]:
         console.print("not modelled: " + "; ".join(f"{k} ({v})" for k, v in result["not_modelled"].items()),
                       highlight=False)

@@ -21,6 +21,7 @@ from .model import (BETA_SD, DRONE_CHAIN_FACTOR, GH_POINTS, KNOT_MONTHS, LEVEL_P
                     TAU_DELTA, GroupFit, _u_centre, bounded, fit_group, size_ref, training_months)
 from .predict import THREATS_PER_SIM
 from .tables import GroupTable, build_table
+from .validate import naive_block
 
 __all__ = ["FORMAT", "calibrate", "read_params", "build_tables", "fit_all"]
 
@@ -252,6 +253,7 @@ def calibrate(df: pd.DataFrame, *, until: pd.Timestamp, since: pd.Timestamp | No
         "tables": {g: t.to_dict() for g, t in tables.items()},
         "posterior": posterior_block(fits, last_month, n_draws, seed),
         "fit_check": fit_check(fits),
+        "naive": naive_block(df if since is None else df[pd.to_datetime(df["window_start"]) >= since], until),
         "effective_pk": {g: _effective(f) for g, f in fits.items()},
         "timing_s": {"tables": round(t_tables, 1), "fit": round(t_fit, 1),
                      "total": round(time.perf_counter() - t0, 1)},

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import numpy as np
 import pandas as pd
 
 from ..data.ukraine import monthly_table
-from ..data.validation import ROW_COLUMNS, naive_forecast, score
+from ..data.validation import ROW_COLUMNS, naive_baseline, naive_rows, score
 from ..errors import InputError
 from .data import windows
 from .family import SIM_CLASSES
 from .predict import predict_months, rows_from_draws
 from .tables import GroupTable
 
-__all__ = ["validate", "NOT_MODELLED", "summarise", "stored_tables"]
+__all__ = ["validate", "NOT_MODELLED", "summarise", "stored_tables", "naive_block", "stored_naive",
+           "NAIVE_MONTHS"]
+
+#: The yardstick holds the defeat rate of this many last fitted months.
+NAIVE_MONTHS = 6
+_NAIVE_FIELDS = ("rate", "rho", "fit_launched", "fit_defeated", "n_months")
 
 
 def stored_tables(doc: dict[str, Any]) -> dict[str, GroupTable]:
@@ -28,6 +34,40 @@ def stored_tables(doc: dict[str, Any]) -> dict[str, GroupTable]:
                 raise InputError(f"parameters file: simulator table of {g!r} is damaged ({exc}); run "
                                  "`schild calibrate` again") from None
     return out
+
+def naive_block(df: pd.DataFrame, until: pd.Timestamp) -> dict[str, Any]:
+    """The naive yardstick as the parameters file stores it: per class, the defeat rate and scatter of
+    the last :data:`NAIVE_MONTHS` months of the training data (``df``, rows up to ``until``).
+
+    Stored so that ``validate`` scores a later file against the months the fit saw, even when that file
+    holds only the new months or revises the old ones."""
+    d = df[pd.to_datetime(df["window_start"]) < until.normalize() + pd.Timedelta(days=1)]
+    base = naive_baseline(monthly_table(d), until, NAIVE_MONTHS)
+    return {"description": f"defeat rate of the last {NAIVE_MONTHS} fitted months per class (the naive "
+                           "yardstick of `schild validate`)",
+            "months": NAIVE_MONTHS, "first_month": str(base["first_month"].iloc[0]) if len(base) else None,
+            "last_month": str(base["last_month"].iloc[0]) if len(base) else None,
+            "classes": {r["class"]: {k: r[k] for k in _NAIVE_FIELDS} for _, r in base.iterrows()}}
+
+
+def stored_naive(doc: dict[str, Any]) -> pd.DataFrame | None:
+    """The yardstick's baseline from a parameters file (None if the file predates stored baselines)."""
+    block = doc.get("naive")
+    if block is None:
+        return None
+    try:
+        rows = []
+        for cls, v in block["classes"].items():
+            r = {"class": str(cls)}
+            for k in _NAIVE_FIELDS:
+                x = v.get(k)
+                r[k] = float("nan") if x is None else float(x)
+            rows.append(r)
+        return pd.DataFrame(rows, columns=["class", *_NAIVE_FIELDS])
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise InputError(f"parameters file: the naive yardstick block is damaged ({exc!r}); run "
+                         "`schild calibrate` again") from None
+
 
 NOT_MODELLED = {
     "tactical_uav": "reports list mostly the ones shot down; no defence model in the family",
@@ -102,7 +142,7 @@ def validate(df: pd.DataFrame, doc: dict[str, Any], *, from_ts: pd.Timestamp, un
     ours = rows_from_draws(pred, win)
     classes = [c for c in SIM_CLASSES if c in set(ours["class"])]
     monthly = monthly_table(df)
-    naive = naive_forecast(monthly, until=doc["fit_until"], months=6)
+    naive, naive_source, naive_note = _naive(monthly, doc, classes)
     naive = naive[naive["month"].isin(months)].reset_index(drop=True)
     naive_cls = naive[naive["class"].isin(classes)]
     summary = summarise(ours, naive_cls, classes)
@@ -120,8 +160,9 @@ def validate(df: pd.DataFrame, doc: dict[str, Any], *, from_ts: pd.Timestamp, un
     return {
         "rows": _rows_json(ours),
         "summary": summary,
-        "naive": {"description": "defeat rate of the last 6 fitted months held (schild.data.validation.naive_forecast)",
-                  "rows": _rows_json(naive), "summary": naive_summary},
+        "naive": {"description": f"defeat rate of the last {NAIVE_MONTHS} fitted months held "
+                                 "(schild.data.validation.naive_forecast)",
+                  "source": naive_source, "note": naive_note, "rows": _rows_json(naive), "summary": naive_summary},
         "not_modelled": not_modelled,
         "fit_check": (doc.get("fit_check") or {}).get("summary", {}),
         "meta": {"fit_until": doc["fit_until"], "from": str(start.date()), "until": str(end.date()) if end is not None
@@ -129,3 +170,30 @@ def validate(df: pd.DataFrame, doc: dict[str, Any], *, from_ts: pd.Timestamp, un
                  "evaluations": stats,
                  "windows": int(len(win))},
     }
+
+
+def _naive(monthly: pd.DataFrame, doc: dict[str, Any], classes: list[str]) -> tuple[pd.DataFrame, str, str | None]:
+    """The yardstick's rows; where its baseline came from; a note when the data file disagrees or lacks it.
+
+    The parameters file's stored baseline (the months the fit saw) comes first. A file that predates it
+    falls back on the data file's own fitted months."""
+    until = doc["fit_until"]
+    from_data = naive_baseline(monthly, until, NAIVE_MONTHS)
+    in_data = from_data[from_data["class"].isin(classes) & (from_data["n_months"] > 0)].set_index("class")
+    stored = stored_naive(doc)
+    note = None
+    if stored is not None:
+        base, source = stored, "parameters file (the training data's last fitted months)"
+        s = stored.set_index("class")
+        moved = [f"{c} {100 * s.loc[c, 'rate']:.1f} -> {100 * in_data.loc[c, 'rate']:.1f} %" for c in in_data.index
+                 if c in s.index and np.isfinite(s.loc[c, "rate"])
+                 and abs(s.loc[c, "rate"] - in_data.loc[c, "rate"]) > 0.005]
+        if moved:
+            note = ("the data file's own fitted months give other naive rates than the training data ("
+                    + ", ".join(moved) + "): a revised release? the yardstick keeps the training data's")
+    else:
+        base, source = from_data, "data file (the parameters file stores no yardstick; calibrate again to store it)"
+        if in_data.empty:
+            note = ("the data file holds none of the fitted months and the parameters file stores no "
+                    "yardstick: no naive forecast; run `schild calibrate` again to store it")
+    return naive_rows(base, monthly, until), source, note

@@ -7,7 +7,7 @@ schild's catalogue where one exists (``shahed_136``, ``kh_101``, ``iskander_m``,
 lowercase id of our own. ``note`` says why an ambiguous entry is mapped as it is; see
 ``docs/data-ukraine.md`` for the full reasoning.
 
-Names joined by " and " ("X-101/X-555 and Kalibr") are *lumped* rows: the loader splits them into
+Names joined by " and " ("X-101/X-555 and Kalibr"; also "&", "+", a comma or a semicolon) are *lumped* rows: the loader splits them into
 their parts, each looked up here. A slash ("X-59/X-69") is a single entry: the reports themselves do
 not tell the variants apart, so the pair maps to one representative type id.
 
@@ -155,7 +155,7 @@ MODEL_TABLE: dict[str, tuple[str, str, str]] = {
 
 _HOMOGLYPHS = str.maketrans({"х": "x", "с": "c", "а": "a", "е": "e", "о": "o", "р": "p", "к": "k",
                              "м": "m", "т": "t", "і": "i"})
-_LUMP_SPLIT = re.compile(r"\s+(?:and|&|\+)\s+", re.IGNORECASE)
+_LUMP_SPLIT = re.compile(r"\s*[,;]\s*|\s+(?:and|&|\+)\s+", re.IGNORECASE)
 
 
 def normalise_name(name: str) -> str:
@@ -171,7 +171,9 @@ def normalise_name(name: str) -> str:
 
 
 def split_lumped(name: str) -> list[str]:
-    """The parts of a lumped name ("A and B" -> ["A", "B"]); a single name gives itself."""
+    """The parts of a lumped name ("A and B", "A & B", "A + B", "A, B", "A; B" -> ["A", "B"]); a single
+    name gives itself. Commas and semicolons count too: no name in the table has one, and a later
+    release that lists models with commas must not turn a whole drone row into an unknown name."""
     parts = [p.strip() for p in _LUMP_SPLIT.split(str(name).strip())]
     return [p for p in parts if p] or [str(name).strip()]
 

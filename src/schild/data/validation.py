@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["ROW_COLUMNS", "naive_forecast", "score", "overdispersion"]
+__all__ = ["ROW_COLUMNS", "naive_baseline", "naive_rows", "naive_forecast", "score", "overdispersion"]
 
 ROW_COLUMNS: tuple[str, ...] = (
     "class", "month", "observed_launched", "observed_defeated", "predicted_defeated_mean",
@@ -65,28 +65,18 @@ def _interval(n: float, p: float, rho: float, level: float) -> tuple[float, floa
     return float(dist.ppf(lo_q)), float(dist.ppf(hi_q))
 
 
-def naive_forecast(monthly: pd.DataFrame, until: Any, months: int = 6, *,
-                   horizon: int | None = None, level: float = 0.90) -> pd.DataFrame:
-    """The yardstick: each class keeps the pooled defeat rate of its last ``months`` fitted months.
+def naive_baseline(monthly: pd.DataFrame, until: Any, months: int = 6) -> pd.DataFrame:
+    """What the yardstick holds: per class, the pooled defeat rate of the ``months`` calendar months
+    ending with the month of ``until`` and their month-to-month scatter.
 
-    ``monthly`` is :func:`schild.data.ukraine.monthly_table` output (``class, month, launched_rated``
-    or ``launched``, ``defeated``). The fit window is the ``months`` calendar months ending with the
-    month of ``until`` (a date or "YYYY-MM"); the rate is ``sum defeated / sum launched`` there. For
-    every later month in ``monthly`` (the first ``horizon`` ones if given) the prediction, given the
-    observed launches n, is mean ``p * n`` with a ``level`` interval from a beta-binomial whose spread
-    is the fit window's month-to-month scatter (binomial if there is no extra scatter). Months with no
-    rated launches are skipped; a class with no rated launches in the fit window gets NaN predictions.
-
-    Returns rows with :data:`ROW_COLUMNS` plus ``predicted_rate``, ``fit_launched`` and ``rho``.
+    ``calibrate`` stores this in the parameters file, so ``validate`` can score a later file that no
+    longer (or never did) hold the fitted months. Columns: ``class``, ``rate`` (``sum defeated / sum
+    launched``; NaN with no rated launches), ``rho`` (:func:`overdispersion`), ``fit_launched``,
+    ``fit_defeated``, ``n_months`` (months with rated launches), ``first_month``, ``last_month``.
     """
     if months < 1:
         raise ValueError(f"months must be >= 1, got {months}")
-    if not 0 < level < 1:
-        raise ValueError(f"level must be in (0, 1), got {level}")
-    launched_col = "launched_rated" if "launched_rated" in monthly.columns else "launched"
-    missing = [c for c in ("class", "month", launched_col, "defeated") if c not in monthly.columns]
-    if missing:
-        raise ValueError(f"naive_forecast: monthly table lacks column(s) {missing}")
+    launched_col = _launched_col(monthly)
     last = _month(until)
     first = last - (months - 1)
     m = monthly.copy()
@@ -95,6 +85,31 @@ def naive_forecast(monthly: pd.DataFrame, until: Any, months: int = 6, *,
     for cls, g in m.groupby("class", sort=True):
         fit = g[(g["_p"] >= first) & (g["_p"] <= last)]
         p, rho = overdispersion(fit[launched_col].to_numpy(), fit["defeated"].to_numpy())
+        rows.append({"class": str(cls), "rate": p, "rho": rho, "fit_launched": float(fit[launched_col].sum()),
+                     "fit_defeated": float(fit["defeated"].sum()),
+                     "n_months": int((fit[launched_col] > 0).sum()), "first_month": str(first),
+                     "last_month": str(last)})
+    return pd.DataFrame(rows, columns=["class", "rate", "rho", "fit_launched", "fit_defeated", "n_months",
+                                       "first_month", "last_month"])
+
+
+def naive_rows(baseline: pd.DataFrame, monthly: pd.DataFrame, until: Any, *, horizon: int | None = None,
+               level: float = 0.90) -> pd.DataFrame:
+    """The yardstick's predictions for every month of ``monthly`` after ``until``, from a
+    :func:`naive_baseline` (classes missing from it get NaN predictions); see :func:`naive_forecast`."""
+    if not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1), got {level}")
+    launched_col = _launched_col(monthly)
+    last = _month(until)
+    base = {str(r["class"]): r for _, r in baseline.iterrows()}
+    m = monthly.copy()
+    m["_p"] = m["month"].map(lambda s: pd.Period(str(s), freq="M"))
+    rows = []
+    for cls, g in m.groupby("class", sort=True):
+        b = base.get(str(cls))
+        p = float(b["rate"]) if b is not None and pd.notna(b["rate"]) else float("nan")
+        rho = float(b["rho"]) if b is not None and pd.notna(b["rho"]) else 0.0
+        fit_launched = float(b["fit_launched"]) if b is not None else 0.0
         ahead = g[g["_p"] > last].sort_values("_p")
         if horizon is not None:
             ahead = ahead[ahead["_p"] <= last + horizon]
@@ -108,9 +123,37 @@ def naive_forecast(monthly: pd.DataFrame, until: Any, months: int = 6, *,
                 "observed_defeated": float(r["defeated"]),
                 "predicted_defeated_mean": n * p if np.isfinite(p) else float("nan"),
                 "predicted_defeated_p05": lo, "predicted_defeated_p95": hi,
-                "predicted_rate": p, "fit_launched": float(fit[launched_col].sum()), "rho": rho,
+                "predicted_rate": p, "fit_launched": fit_launched, "rho": rho,
             })
     return pd.DataFrame(rows, columns=list(ROW_COLUMNS) + ["predicted_rate", "fit_launched", "rho"])
+
+
+def _launched_col(monthly: pd.DataFrame) -> str:
+    launched_col = "launched_rated" if "launched_rated" in monthly.columns else "launched"
+    missing = [c for c in ("class", "month", launched_col, "defeated") if c not in monthly.columns]
+    if missing:
+        raise ValueError(f"naive_forecast: monthly table lacks column(s) {missing}")
+    return launched_col
+
+
+def naive_forecast(monthly: pd.DataFrame, until: Any, months: int = 6, *,
+                   horizon: int | None = None, level: float = 0.90) -> pd.DataFrame:
+    """The yardstick: each class keeps the pooled defeat rate of its last ``months`` fitted months.
+
+    ``monthly`` is :func:`schild.data.ukraine.monthly_table` output (``class, month, launched_rated``
+    or ``launched``, ``defeated``). The fit window is the ``months`` calendar months ending with the
+    month of ``until`` (a date or "YYYY-MM"); the rate is ``sum defeated / sum launched`` there. For
+    every later month in ``monthly`` (the first ``horizon`` ones if given) the prediction, given the
+    observed launches n, is mean ``p * n`` with a ``level`` interval from a beta-binomial whose spread
+    is the fit window's month-to-month scatter (binomial if there is no extra scatter). Months with no
+    rated launches are skipped; a class with no rated launches in the fit window gets NaN predictions.
+    The same as :func:`naive_rows` of :func:`naive_baseline`.
+
+    Returns rows with :data:`ROW_COLUMNS` plus ``predicted_rate``, ``fit_launched`` and ``rho``.
+    """
+    if not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1), got {level}")
+    return naive_rows(naive_baseline(monthly, until, months), monthly, until, horizon=horizon, level=level)
 
 
 def _as_frame(rows: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pd.DataFrame:
