@@ -404,12 +404,23 @@ def test_non_numeric_launched_names_line(tmp_path):
 @pytest.mark.parametrize("kw,col", [
     ({"destroyed": "-1"}, "destroyed"), ({"launched": "2.5"}, "launched"),
     ({"time_start": "yesterday"}, "time_start"), ({"time_end": "2025-13-45"}, "time_end"),
+    ({"time_start": "01.03.2025 20:00"}, "time_start"),  # day-first: a lenient parser reads January 3rd
+    ({"time_end": "03/02/2025"}, "time_end"),
 ])
 def test_bad_values(tmp_path, kw, col):
     p = _write(tmp_path, [_row(), _row(**kw)])
     with pytest.raises(UkraineDataError) as e:
         load_attacks(p)
     assert e.value.line == 3 and e.value.column == col
+
+
+def test_year_first_date_variants_read_as_written(tmp_path):
+    """ISO 'T', a zone offset (dropped: the reports' own clock), slashes and dots after a 4-digit year."""
+    p = _write(tmp_path, [_row(time_start="2025-03-01T20:00:00+02:00", time_end="2025/03/02 08:00"),
+                          _row(time_start="2025.03.03", time_end="2025.03.03")])
+    d = load_attacks(p).sort_values("window_start")
+    assert d["window_start"].tolist() == [pd.Timestamp("2025-03-01 20:00"), pd.Timestamp("2025-03-03")]
+    assert d["window_end"].iloc[0] == pd.Timestamp("2025-03-02 08:00") and d["date_only"].tolist() == [False, True]
 
 
 def test_wrong_field_count(tmp_path):

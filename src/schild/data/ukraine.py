@@ -72,7 +72,11 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
 
 SHARE_WINDOW_DAYS = 90
 _NA_STRINGS = {"", "nan", "NaN", "NAN", "none", "None", "null", "NULL", "NA", "N/A", "n/a"}
-_DATE_ONLY = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+_DATE_ONLY = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$")
+#: Year-first dates only ("2025-07-01", "2025-07-01 21:00", ISO "T" and a zone offset allowed): a
+#: day-first "01.07.2025" would be read month-first by a lenient parser, a silently wrong month.
+_YEAR_FIRST = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+                         r"(?:Z|[+-]\d{2}(?::?\d{2})?)?$")
 _NATIONAL_SOURCE = re.compile(r"(^|[/.])kpszsu([/.]|$)|^generalstaff|^cincafu", re.IGNORECASE)
 _REGIONAL_SOURCE = re.compile(r"pvk", re.IGNORECASE)
 _NATIONAL_TARGETS = {"", "ukraine"}
@@ -177,14 +181,20 @@ def _count(value: str, path: Path, line: int, column: str) -> float:
 
 def _time(value: str, path: Path, line: int, column: str) -> tuple[pd.Timestamp, bool]:
     s = " ".join(value.split())
-    try:
-        ts = pd.to_datetime(s, format="mixed") if s not in _NA_STRINGS else pd.NaT
-    except (ValueError, TypeError, OverflowError):
-        ts = pd.NaT
+    ts = pd.NaT
+    if _YEAR_FIRST.match(s):
+        try:
+            iso = re.sub(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})", r"\1-\2-\3", s)
+            ts = pd.Timestamp(pd.to_datetime(iso, format="mixed"))
+        except (ValueError, TypeError, OverflowError):
+            ts = pd.NaT
     if pd.isna(ts):
-        raise UkraineDataError(f"{value!r} is not a date; expected 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM'",
+        raise UkraineDataError(f"{value!r} is not a date; expected 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM' (year "
+                               "first: a day-first date such as 01.07.2025 is ambiguous)",
                                file=path, line=line, column=column)
-    return pd.Timestamp(ts), bool(_DATE_ONLY.match(s))
+    if ts.tzinfo is not None:  # the reports' clock (Kyiv time) as written; the offset is dropped
+        ts = ts.tz_localize(None)
+    return ts, bool(_DATE_ONLY.match(s))
 
 
 def source_kind(source: str) -> str:
