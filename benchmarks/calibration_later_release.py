@@ -12,6 +12,9 @@ after its end, with the practices the dataset's later rows are known to follow a
 - ``is_shahed`` filled in (60 % of the drones) and ``turbojet`` counts on drone rows,
 - a Geran-3 row and a model name the mapping table does not know.
 
+It also writes the copied months as a file of their own (ISO dates with a zone offset) and validates on
+that: the naive yardstick must come from the parameters file, the same as with the whole file.
+
 Then it runs ``schild calibrate --until <end of the real file's last month>`` and ``schild validate --from <first
 copied month>`` as a user would, checks the exit codes, that the unknown name is reported, that every
 modelled class has rows for the copied months, and prints the wall times. The copied months' rates mean
@@ -64,6 +67,13 @@ def build_stand_in(src: Path, out: Path, shift_months: int, drone_factor: float)
     extra["model"] = ["Geran-3", UNKNOWN_NAME]
     extra["launched"], extra["destroyed"], extra["is_shahed"] = "5.0", "3.0", ""
     pd.concat([later, extra, df], ignore_index=True).to_csv(out, index=False)
+    # the same new months as a file of their own (a release cut to what is new), dates in ISO form with a
+    # zone offset: the naive yardstick must still come from the fitted months
+    new_only = pd.concat([later, extra], ignore_index=True)
+    for col in ("time_start", "time_end"):
+        t = pd.to_datetime(new_only[col], errors="coerce")
+        new_only[col] = t.dt.strftime("%Y-%m-%dT%H:%M:00+03:00").fillna("")
+    new_only.to_csv(out.with_name(out.stem + "_new_months_only.csv"), index=False)
     last_day = end.to_period("M").end_time.normalize()
     return last_day.strftime("%Y-%m-%d"), (end.to_period("M") + 1).start_time.strftime("%Y-%m-%d")
 
@@ -111,6 +121,21 @@ def main() -> None:
         for cls, s in doc["summary"].items():
             print(f"  {cls:18s} months {s['n_months']}  MAE {s['mae_pp']:6.2f} pp  cov90 {s['coverage90']:.2f}"
                   "  (rates of moved months: not a score)")
+    new_only = stand_in.with_name(stand_in.stem + "_new_months_only.csv")
+    vjson2 = args.out_dir / "validation_new_months_only.json"
+    rc2, out2, t_val2 = run([*exe, "validate", "--data", str(new_only), "--params", str(params), "--from", first,
+                             "--json", str(vjson2)])
+    print(f"validate on a file of the new months only: exit {rc2}, {t_val2:.0f} s")
+    if rc2 != 0:
+        problems.append(f"validate on the new months only exited {rc2}: {out2[-500:]}")
+    elif rc == 0:
+        a, b = json.loads(vjson.read_text()), json.loads(vjson2.read_text())
+        rate = lambda d: {(r["class"], r["month"]): r["predicted_rate"] for r in d["naive"]["rows"]}  # noqa: E731
+        if not b["naive"]["source"].startswith("parameters file") or rate(a) != rate(b) or not rate(b):
+            problems.append("the naive yardstick differs on the new-months-only file")
+        for cls, s in b["summary"].items():
+            print(f"  {cls:18s} MAE {s['mae_pp']:6.2f} pp (whole file {a['summary'][cls]['mae_pp']:6.2f}), "
+                  "naive " + ("-" if s["naive_mae_pp"] is None else f"{s['naive_mae_pp']:.2f}") + " pp")
     print("OK: every code path held" if not problems else "PROBLEMS: " + "; ".join(problems))
     sys.exit(1 if problems else 0)
 
