@@ -76,6 +76,7 @@ def test_calibrate_then_validate(params_file, tiny_csv, tmp_path):
     html = (rep / "validation.html").read_text()
     assert "naive" in html and "Petro Ivaniuk" in html and "Training months reproduced" in html
     assert "Effective single-shot pk per layer" in html and "mobile_fire_group" in html
+    assert "<h2>Notes</h2>" in html and "taken from the parameters file" in html and "Not modelled: tactical_uav" in html
 
 
 @pytest.mark.parametrize("args,needle", [

@@ -166,6 +166,10 @@ def run_validation(*, data: Path, params: Path, from_date: str, until: str | Non
             rows, summ, report, doc["fit_until"], naive=naive_rows[naive_rows["class"].isin(set(rows["class"]))]
             if len(naive_rows) else None, history=hist, fitted=doc.get("fit_check"),
             effective_pk=doc.get("effective_pk"),
+            notes=[f"Naive yardstick: {result['naive']['description']}; taken from the "
+                   f"{result['naive']['source']}."]
+            + ([f"Naive yardstick: {result['naive']['note']}."] if result["naive"].get("note") else [])
+            + [f"Not modelled: {k} ({v})." for k, v in result["not_modelled"].items()],
             title=f"schild hold-out check: fitted to {doc['fit_until']}, predicted "
                   f"{result['meta']['months'][0]}..{result['meta']['months'][-1]}")
         result["meta"]["report"] = {"png": str(paths.png), "html": str(paths.html)}

@@ -198,7 +198,7 @@ def write_validation_report(rows: pd.DataFrame | Iterable[Mapping[str, Any]], su
                             history: pd.DataFrame | None = None, fitted: Any = None,
                             effective_pk: Mapping[str, Any] | None = None,
                             title: str = "Monthly defeat rate: predicted vs observed",
-                            stem: str = "validation") -> ReportPaths:
+                            stem: str = "validation", notes: Iterable[str] | None = None) -> ReportPaths:
     """Write ``<stem>.png`` and ``<stem>.html`` into ``out_dir``; return their paths.
 
     ``rows``: our predictions (score rows). ``summary``: our metrics, e.g. :func:`score` output (a
@@ -208,7 +208,8 @@ def write_validation_report(rows: pd.DataFrame | Iterable[Mapping[str, Any]], su
     ``monthly_table`` output to draw observed rates inside the fit period. ``fitted``: the parameters
     file's ``fit_check`` block (``rows`` and ``summary``) to draw the fitted level inside the fit period
     and list how well the training months are reproduced. ``effective_pk``: the parameters file's
-    ``effective_pk`` block, listed as a table.
+    ``effective_pk`` block, listed as a table. ``notes``: lines listed under "Notes" (where the
+    yardstick came from, classes not modelled, ...).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -271,8 +272,16 @@ months whose observed count lies in the 90% interval; MAE is in percentage point
 {_fmt_table(rows_tbl)}
 {_fit_section(fit_summary)}
 {_pk_section(effective_pk)}
+{_notes_section(notes)}
 <p class="note">{html.escape(ATTRIBUTION)}</p>
 </body></html>
 """
     html_path.write_text(page, encoding="utf-8")
     return ReportPaths(png=png, html=html_path)
+
+
+def _notes_section(notes: Iterable[str] | None) -> str:
+    items = [str(n) for n in (notes or []) if str(n).strip()]
+    if not items:
+        return ""
+    return "<h2>Notes</h2>\n<ul>\n" + "\n".join(f"<li>{html.escape(n)}</li>" for n in items) + "\n</ul>"
