@@ -151,8 +151,6 @@ def naive_forecast(monthly: pd.DataFrame, until: Any, months: int = 6, *,
 
     Returns rows with :data:`ROW_COLUMNS` plus ``predicted_rate``, ``fit_launched`` and ``rho``.
     """
-    if not 0 < level < 1:
-        raise ValueError(f"level must be in (0, 1), got {level}")
     return naive_rows(naive_baseline(monthly, until, months), monthly, until, horizon=horizon, level=level)
 
 
