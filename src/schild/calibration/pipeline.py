@@ -82,14 +82,18 @@ def fit_all(win: pd.DataFrame, last_month: str, tables: dict[str, GroupTable], *
             progress(g)
         months = training_months(w, last_month)
         f = fit_group(g, w, months, tables[g], share_fixed=share, tau_fixed=tau_fixed,
-                      size_effect=size_effect if isinstance(size_effect, bool) else g in size_effect,
-                      reverting=reverting if isinstance(reverting, bool) else g in reverting,
+                      size_effect=_for_group(size_effect, g), reverting=_for_group(reverting, g),
                       knot_months=(knot_months or {}).get(g, KNOT_MONTHS), n_iter=n_iter,
                       n_draws=n_draws, seed=seed + 101 * (i + 1))
         fits[g] = f
         if g == "drone":
             share = f.model.unpack(f.theta)["share"]
     return fits
+
+
+def _for_group(option: bool | tuple[str, ...], group: str) -> bool:
+    """A per-group switch given as True/False for every group or as the names of the groups it is on for."""
+    return option if isinstance(option, bool) else group in option
 
 
 def _prior_share_draws(n: int, seed: int) -> np.ndarray:
@@ -253,7 +257,7 @@ def calibrate(df: pd.DataFrame, *, until: pd.Timestamp, since: pd.Timestamp | No
         "tables": {g: t.to_dict() for g, t in tables.items()},
         "posterior": posterior_block(fits, last_month, n_draws, seed),
         "fit_check": fit_check(fits),
-        "naive": naive_block(df if since is None else df[pd.to_datetime(df["window_start"]) >= since], until),
+        "naive": naive_block(df, until, since=since),
         "effective_pk": {g: _effective(f) for g, f in fits.items()},
         "timing_s": {"tables": round(t_tables, 1), "fit": round(t_fit, 1),
                      "total": round(time.perf_counter() - t0, 1)},

@@ -35,13 +35,15 @@ def stored_tables(doc: dict[str, Any]) -> dict[str, GroupTable]:
                                  "`schild calibrate` again") from None
     return out
 
-def naive_block(df: pd.DataFrame, until: pd.Timestamp) -> dict[str, Any]:
+def naive_block(df: pd.DataFrame, until: pd.Timestamp, since: pd.Timestamp | None = None) -> dict[str, Any]:
     """The naive yardstick as the parameters file stores it: per class, the defeat rate and scatter of
-    the last :data:`NAIVE_MONTHS` months of the training data (``df``, rows up to ``until``).
+    the last :data:`NAIVE_MONTHS` months of the training data (``df``, rows from ``since`` to ``until``).
 
     Stored so that ``validate`` scores a later file against the months the fit saw, even when that file
     holds only the new months or revises the old ones."""
-    d = df[pd.to_datetime(df["window_start"]) < until.normalize() + pd.Timedelta(days=1)]
+    start = pd.to_datetime(df["window_start"])
+    keep = start < until.normalize() + pd.Timedelta(days=1)
+    d = df[keep & (start >= since)] if since is not None else df[keep]
     base = naive_baseline(monthly_table(d), until, NAIVE_MONTHS)
     return {"description": f"defeat rate of the last {NAIVE_MONTHS} fitted months per class (the naive "
                            "yardstick of `schild validate`)",
