@@ -1,7 +1,7 @@
 """Rolling-origin checks of the Ukraine calibration's structures on the real Air Force reports.
 
 Run: python benchmarks/calibration_rolling.py --data missile_attacks_daily.csv
-         [--origins 2023-06-30,2023-12-31,...] [--horizon 6] [--structures default,drift+size]
+         [--origins 2023-06-30,2023-12-31,... | 2023-03..2024-12] [--horizon 6] [--structures default,drift+size]
          [--groups drone] [--runs 200] [--table-runs 40] [--seeds 0,1,2] [--out out/rolling.csv]
 
 For each origin: reload the file up to it (as ``schild calibrate --until`` does), fit each structure,
@@ -31,7 +31,9 @@ DEFAULT_ORIGINS = "2023-06-30,2023-12-31,2024-06-30,2024-09-30,2024-12-31,2025-0
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", required=True, type=Path, help="missile_attacks_daily*.csv (not shipped)")
-    ap.add_argument("--origins", default=DEFAULT_ORIGINS, help="comma-separated last days of the fits")
+    ap.add_argument("--origins", default=DEFAULT_ORIGINS,
+                    help="comma-separated last days of the fits, or month ranges (2023-03..2024-12: every "
+                         "month end in it)")
     ap.add_argument("--horizon", type=int, default=6, help="months predicted after each origin")
     ap.add_argument("--structures", default="default,drift+size",
                     help="comma-separated names from schild.calibration.rolling.STRUCTURES")
@@ -44,7 +46,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from schild.calibration.data import load
-    from schild.calibration.rolling import STRUCTURES, rolling_origin
+    from schild.calibration.rolling import STRUCTURES, parse_origins, rolling_origin
 
     console = Console(width=120)
     names = [s.strip() for s in args.structures.split(",") if s.strip()]
@@ -52,7 +54,10 @@ def main() -> None:
     if unknown:
         raise SystemExit(f"unknown structure(s) {unknown}; known: {', '.join(STRUCTURES)}")
     groups = tuple(g.strip() for g in args.groups.split(",")) if args.groups else None
-    origins = [o.strip() for o in args.origins.split(",") if o.strip()]
+    try:
+        origins = parse_origins(args.origins)
+    except ValueError as e:
+        raise SystemExit(str(e)) from None
     df = load(args.data)
     t0 = time.perf_counter()
     seeds = [int(x) for x in args.seeds.split(",") if x.strip()]

@@ -32,3 +32,21 @@ def test_rolling_origin_reloads_the_file_up_to_each_origin(small_grid, tiny_csv)
                          structures={"drift+size": {"size_effect": ("drone",)}}, load_until=load_until)
     assert calls == [pd.Timestamp("2024-04-30"), pd.Timestamp("2024-05-31")]
     assert set(out["origin"]) <= {"2024-04", "2024-05"} and len(out) > 0
+
+
+def test_parse_origins_expands_month_ranges_to_month_ends():
+    from schild.calibration.rolling import parse_origins
+
+    got = parse_origins("2023-11..2024-02, 2024-06-30")
+    assert got == ["2023-11-30", "2023-12-31", "2024-01-31", "2024-02-29", "2024-06-30"]
+    assert len(parse_origins("2023-03..2024-12")) == 22
+
+
+def test_parse_origins_names_the_bad_part():
+    import pytest
+
+    from schild.calibration.rolling import parse_origins
+
+    for bad in ("2024-13-01", "2024-06..2024-01", "june", ""):
+        with pytest.raises(ValueError, match="origin|no origins"):
+            parse_origins(bad)

@@ -9,6 +9,7 @@ simulations, so structures can be compared in minutes. Used to choose the drift 
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 import pandas as pd
@@ -20,7 +21,7 @@ from .data import windows
 from .family import SIM_CLASSES
 from .predict import predict_months, rows_from_draws
 
-__all__ = ["rolling_origin", "STRUCTURES"]
+__all__ = ["rolling_origin", "STRUCTURES", "parse_origins"]
 
 #: name -> options of :func:`schild.calibration.pipeline.fit_all` (``tau_fixed``: None fits the drift,
 #: 0 is a static level with month effects; ``size_effect``: the groups with the window-size covariate;
@@ -37,6 +38,31 @@ STRUCTURES: dict[str, Any] = {"default": {"size_effect": SIZE_EFFECT_GROUPS, "re
                                "ballistic-size": {"size_effect": ("drone", "ballistic")},
                                "patriot-size": {"size_effect": ("drone", "ballistic", "aeroballistic")}}
 
+
+def parse_origins(text: str) -> list[str]:
+    """Origins from a command line: comma-separated dates ("2023-06-30,2023-12-31") and/or month ranges
+    ("2023-03..2024-12": the last day of every month in it). Why: checks on every month end need 22
+    origins, and typing them invites a gap. ValueError names the part that is not a date or range."""
+    out: list[str] = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?(\s*\.\.\s*\d{4}-\d{2}(-\d{2})?)?", part):
+                raise ValueError("not year first")
+            if ".." in part:
+                a, b = (pd.Period(x.strip(), "M") for x in part.split(".."))
+                if b < a:
+                    raise ValueError("range ends before it starts")
+                out += [str(m.end_time.date()) for m in pd.period_range(a, b, freq="M")]
+            else:
+                out.append(str(pd.Timestamp(part).date()))
+        except (ValueError, TypeError) as e:
+            raise ValueError(f"origin {part!r}: expected a date (2024-06-30) or a month range "
+                             f"(2023-03..2024-12); {e}") from None
+    if not out:
+        raise ValueError("no origins given")
+    return out
 
 def rolling_origin(df: pd.DataFrame, origins: list[str], *, horizon: int = 6, runs: int = 200, seed: int = 0,
                    table_runs: int = 40, structures: dict[str, Any] | None = None,
