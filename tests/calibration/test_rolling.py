@@ -40,6 +40,7 @@ def test_parse_origins_expands_month_ranges_to_month_ends():
     got = parse_origins("2023-11..2024-02, 2024-06-30")
     assert got == ["2023-11-30", "2023-12-31", "2024-01-31", "2024-02-29", "2024-06-30"]
     assert len(parse_origins("2023-03..2024-12")) == 22
+    assert parse_origins("2024-06") == ["2024-06-30"]
 
 
 def test_parse_origins_names_the_bad_part():

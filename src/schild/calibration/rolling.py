@@ -41,7 +41,7 @@ STRUCTURES: dict[str, Any] = {"default": {"size_effect": SIZE_EFFECT_GROUPS, "re
 
 def parse_origins(text: str) -> list[str]:
     """Origins from a command line: comma-separated dates ("2023-06-30,2023-12-31") and/or month ranges
-    ("2023-03..2024-12": the last day of every month in it). Why: checks on every month end need 22
+    ("2023-03..2024-12": the last day of every month in it; a bare month "2024-06" is its last day). Why: checks on every month end need 22
     origins, and typing them invites a gap. ValueError names the part that is not a date or range."""
     out: list[str] = []
     for part in (p.strip() for p in text.split(",")):
@@ -55,6 +55,8 @@ def parse_origins(text: str) -> list[str]:
                 if b < a:
                     raise ValueError("range ends before it starts")
                 out += [str(m.end_time.date()) for m in pd.period_range(a, b, freq="M")]
+            elif len(part) == 7:  # a bare month: its last day
+                out.append(str(pd.Period(part, "M").end_time.date()))
             else:
                 out.append(str(pd.Timestamp(part).date()))
         except (ValueError, TypeError) as e:
@@ -63,6 +65,7 @@ def parse_origins(text: str) -> list[str]:
     if not out:
         raise ValueError("no origins given")
     return out
+
 
 def rolling_origin(df: pd.DataFrame, origins: list[str], *, horizon: int = 6, runs: int = 200, seed: int = 0,
                    table_runs: int = 40, structures: dict[str, Any] | None = None,
