@@ -41,8 +41,9 @@ STRUCTURES: dict[str, Any] = {"default": {"size_effect": SIZE_EFFECT_GROUPS, "re
 
 def parse_origins(text: str) -> list[str]:
     """Origins from a command line: comma-separated dates ("2023-06-30,2023-12-31") and/or month ranges
-    ("2023-03..2024-12": the last day of every month in it; a bare month "2024-06" is its last day). Why: checks on every month end need 22
-    origins, and typing them invites a gap. ValueError names the part that is not a date or range."""
+    ("2023-03..2024-12": the last day of every month in it); a bare month ("2024-06") is its last day.
+    Why: checks on every month end need 22 origins, and typing them invites a gap. ValueError names the
+    part that is not a date or range."""
     out: list[str] = []
     for part in (p.strip() for p in text.split(",")):
         if not part:
