@@ -30,7 +30,8 @@ EWMA_WEIGHT = 0.7
 def _ewma_rate(monthly: pd.DataFrame, cls: str, until: str) -> float:
     """Exponentially weighted mean of the class's monthly rates up to ``until`` (months with launches)."""
     x = monthly[(monthly["class"] == cls) & (monthly["month"] <= until) & (monthly["launched_rated"] > 0)]
-    rates = (x.sort_values("month")["defeated"] / x.sort_values("month")["launched_rated"]).to_numpy()
+    x = x.sort_values("month")
+    rates = (x["defeated"] / x["launched_rated"]).to_numpy()
     if len(rates) == 0:
         return float("nan")
     e = rates[0]
