@@ -15,6 +15,9 @@ Per simulated group ``g`` (see :data:`schild.calibration.family.SIM_GROUPS`):
   ``L(m+1) = mu + phi (L(m) - mu) + tau e`` seen at the knots (first knot free as above,
   ``mu ~ N(0, 2^2)``, ``phi`` logit-normal on [0, 1] centred on 0.85); ``phi -> 1`` is the random walk.
   ``knot_months`` sets the knot spacing per group (default :data:`KNOT_MONTHS`).
+  ``increments_df`` (an option) makes the knot increments Student-t instead of Gaussian: a level that
+  can jump where the reports jump while ``tau`` stays small elsewhere; the forecast then draws monthly
+  steps ``tau t_df``.
 - ``rho_g``: over-dispersion between attack windows (beta-binomial intra-class correlation) in
   [0.001, 0.5], logit-normal prior centred on 0.03.
 
@@ -105,6 +108,12 @@ def _norm_lp(x, mu, sd):
     return -0.5 * ((x - mu) / sd) ** 2 - math.log(sd) - 0.5 * math.log(2 * math.pi)
 
 
+def _t_lp(x, df: float):
+    """Log density of the standard Student-t with ``df`` degrees of freedom."""
+    return (gammaln(0.5 * (df + 1)) - gammaln(0.5 * df) - 0.5 * math.log(df * math.pi)
+            - 0.5 * (df + 1) * np.log1p(np.asarray(x) ** 2 / df))
+
+
 def betabinom_logpmf(k: np.ndarray, n: np.ndarray, p: np.ndarray, rho: float) -> np.ndarray:
     c = (1.0 - rho) / rho
     al, be = p * c, (1.0 - p) * c
@@ -166,6 +175,9 @@ class GroupModel:
     size_effect: bool = False  # window-size covariate on the kill level (size_ref(group), beta)
     reverting: bool = False  # level path reverts to a fitted long-run level mu with persistence phi
     knot_months: int = KNOT_MONTHS  # months between the level path's knots
+    #: None: Gaussian knot increments; a number: Student-t increments with these degrees of freedom (a
+    #: level that can jump where the reports jump while tau stays small elsewhere)
+    increments_df: float | None = None
 
     def __post_init__(self) -> None:
         self.drone = self.group == "drone"
@@ -361,7 +373,9 @@ class GroupModel:
         return np.clip(d0 + l0, 0.0, 1.0), np.sum(post[self.m_idx] * pq, axis=1)
 
     def logprior(self, th: np.ndarray) -> float:
-        lp = _norm_lp(th[0], *LEVEL_PRIOR) + float(np.sum(_norm_lp(th[1:self.J], 0.0, 1.0)))
+        z = th[1:self.J]
+        lp = _norm_lp(th[0], *LEVEL_PRIOR) + float(np.sum(
+            _norm_lp(z, 0.0, 1.0) if self.increments_df is None else _t_lp(z, self.increments_df)))
         names = ["tau", "sigma", "rho"] + (["ew", "share"] if self.drone else [])
         idx = [self.i_tau, self.i_sigma, self.i_rho] + ([self.i_ew, self.i_share] if self.drone else [])
         for nm, i in zip(names, idx):
@@ -460,11 +474,12 @@ def _map(model: GroupModel, x0: np.ndarray) -> tuple[np.ndarray, float]:
 
 def fit_group(group: str, win: pd.DataFrame, months: list[str], table: GroupTable, *,
               share_fixed: float | None = None, tau_fixed: float | None = None, size_effect: bool = False,
-              reverting: bool = False, knot_months: int = KNOT_MONTHS, n_iter: int = 8000,
-              n_draws: int = 200, seed: int = 0) -> GroupFit:
+              reverting: bool = False, knot_months: int = KNOT_MONTHS, increments_df: float | None = None,
+              n_iter: int = 8000, n_draws: int = 200, seed: int = 0) -> GroupFit:
     """Fit one group: MAP, Laplace, then a random-walk Metropolis chain from the MAP."""
     t0 = time.perf_counter()
-    m = GroupModel(group, win, months, table, share_fixed, tau_fixed, size_effect, reverting, knot_months)
+    m = GroupModel(group, win, months, table, share_fixed, tau_fixed, size_effect, reverting, knot_months,
+                   increments_df)
     x, lp = _map(m, m.initial())
     H = _pd(-_hessian(m.logpost, x))
     _, logdet = np.linalg.slogdet(H)

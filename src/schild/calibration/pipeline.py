@@ -64,14 +64,16 @@ def build_tables(win: pd.DataFrame, *, runs: int, seed: int,
 def fit_all(win: pd.DataFrame, last_month: str, tables: dict[str, GroupTable], *, seed: int = 0,
             tau_fixed: float | None = None, size_effect: bool | tuple[str, ...] = False,
             reverting: bool | tuple[str, ...] = False, knot_months: dict[str, int] | None = None,
-            n_iter: int = 8000, n_draws: int = 200,
+            increments_df: dict[str, float] | None = None, n_iter: int = 8000, n_draws: int = 200,
             groups: tuple[str, ...] | None = None,
             progress: Callable[[str], None] | None = None) -> dict[str, GroupFit]:
     """Fit the drone group first (it carries the raid share), then every missile group (or ``groups``).
 
     ``size_effect`` and ``reverting``: True or False for every group, or the names of the groups with
     the window-size covariate / a reverting level.
-    ``knot_months``: months between level knots per group (default :data:`model.KNOT_MONTHS`)."""
+    ``knot_months``: months between level knots per group (default :data:`model.KNOT_MONTHS`).
+    ``increments_df``: per group, Student-t degrees of freedom of the level walk's increments (default
+    Gaussian)."""
     fits: dict[str, GroupFit] = {}
     share = None
     for i, g in enumerate(GROUP_ORDER):
@@ -83,7 +85,8 @@ def fit_all(win: pd.DataFrame, last_month: str, tables: dict[str, GroupTable], *
         months = training_months(w, last_month)
         f = fit_group(g, w, months, tables[g], share_fixed=share, tau_fixed=tau_fixed,
                       size_effect=_for_group(size_effect, g), reverting=_for_group(reverting, g),
-                      knot_months=(knot_months or {}).get(g, KNOT_MONTHS), n_iter=n_iter,
+                      knot_months=(knot_months or {}).get(g, KNOT_MONTHS),
+                      increments_df=(increments_df or {}).get(g), n_iter=n_iter,
                       n_draws=n_draws, seed=seed + 101 * (i + 1))
         fits[g] = f
         if g == "drone":
@@ -114,6 +117,8 @@ def posterior_block(fits: dict[str, GroupFit], last_month: str, n_draws: int, se
             gd.setdefault("v_last", None)
         if f.model.size_effect:
             gd["size_ref"] = f.model.size_ref
+        if f.model.increments_df is not None:
+            gd["increments_df"] = float(f.model.increments_df)
         groups[g] = gd
     share_fit = None
     if "drone" in fits:

@@ -102,7 +102,8 @@ def predict_months(post: dict[str, Any], win: pd.DataFrame, *, runs: int, seed: 
             lv = float(gd["level_last"][k])
             tau = float(gd["tau"][k])
             sigma = float(gd["sigma"][k])
-            steps_a = tau * rng.standard_normal(H)
+            df = gd.get("increments_df")  # Student-t walk (fitted so); None: Gaussian
+            steps_a = tau * (rng.standard_normal(H) if df is None else rng.standard_t(float(df), H))
             if gd.get("phi") is not None:  # reverting level: monthly AR(1) towards mu
                 mu, phi = float(gd["mu"][k]), float(gd["phi"][k])
                 walk = np.empty(H + 1)

@@ -26,7 +26,8 @@ __all__ = ["rolling_origin", "STRUCTURES", "parse_origins"]
 #: name -> options of :func:`schild.calibration.pipeline.fit_all` (``tau_fixed``: None fits the drift,
 #: 0 is a static level with month effects; ``size_effect``: the groups with the window-size covariate;
 #: ``reverting``: level paths that revert to a fitted long-run level; ``knot_months``: knot spacing per
-#: group). A bare float or None is read as ``tau_fixed``. "default" is what ``calibrate`` fits (since the
+#: group; ``increments_df``: Student-t degrees of freedom of a group's level walk, "t-drone-walk"). A bare
+#: float or None is read as ``tau_fixed``. "default" is what ``calibrate`` fits (since the
 #: sixth session: "ballistic-size"); "drift+size" was the default before it (drone covariate only).
 _DRONE = ("drone",)
 STRUCTURES: dict[str, Any] = {"default": {"size_effect": SIZE_EFFECT_GROUPS, "reverting": REVERTING_GROUPS},
@@ -36,7 +37,9 @@ STRUCTURES: dict[str, Any] = {"default": {"size_effect": SIZE_EFFECT_GROUPS, "re
                                                          "reverting": ("cruise", "cruise_tactical")},
                                "monthly-drone-knots": {"size_effect": _DRONE, "knot_months": {"drone": 1}},
                                "ballistic-size": {"size_effect": ("drone", "ballistic")},
-                               "patriot-size": {"size_effect": ("drone", "ballistic", "aeroballistic")}}
+                               "patriot-size": {"size_effect": ("drone", "ballistic", "aeroballistic")},
+                               "t-drone-walk": {"size_effect": SIZE_EFFECT_GROUPS, "reverting": REVERTING_GROUPS,
+                                                "increments_df": {"drone": 3.0}}}
 
 
 def parse_origins(text: str) -> list[str]:
