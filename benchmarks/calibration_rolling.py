@@ -3,6 +3,7 @@
 Run: python benchmarks/calibration_rolling.py --data missile_attacks_daily.csv
          [--origins 2023-06-30,2023-12-31,... | 2023-03..2024-12] [--horizon 6] [--structures default,drift+size]
          [--groups drone] [--runs 200] [--table-runs 40] [--seeds 0,1,2] [--out out/rolling.csv]
+         [--baseline earlier_scores.csv[,more.csv] [--baseline-structure default]]
 
 For each origin: reload the file up to it (as ``schild calibrate --until`` does), fit each structure,
 predict the next ``--horizon`` months from the simulator tables, score the monthly defeat rate against
@@ -11,7 +12,9 @@ coverage over the origins, and writes every (origin, structure, class) score and
 rows. With several ``--seeds`` (each a whole calibration: simulator tables, chains, predictions) it also
 prints, per class, every structure's difference to the first one seed by seed: one seed per cell cannot
 separate structures that differ by less than about 0.8 pp in a six-origin mean (docs/calibration.md).
-Used to choose the model's structure (``schild.calibration.rolling.STRUCTURES``); never on months held
+With ``--baseline`` (score files of earlier runs with the same origins, seeds and options) every structure
+run now is paired with the baseline structure's earlier scores, so the baseline need not be rerun; a
+missing origin or seed stops the comparison. Used to choose the model's structure (``schild.calibration.rolling.STRUCTURES``); never on months held
 out for the goals. The data file is never copied.
 """
 
@@ -43,10 +46,13 @@ def main() -> None:
     ap.add_argument("--iter", type=int, default=6000, help="Metropolis iterations per group")
     ap.add_argument("--seeds", default="0", help="comma-separated calibration seeds (one run per seed)")
     ap.add_argument("--out", type=Path, default=Path("out/rolling.csv"))
+    ap.add_argument("--baseline", default=None,
+                    help="comma-separated score CSVs of earlier runs to pair every structure with")
+    ap.add_argument("--baseline-structure", default="default", help="structure of the baseline files")
     args = ap.parse_args()
 
     from schild.calibration.data import load
-    from schild.calibration.rolling import STRUCTURES, parse_origins, rolling_origin
+    from schild.calibration.rolling import STRUCTURES, paired_against, parse_origins, rolling_origin
 
     console = Console(width=120)
     names = [s.strip() for s in args.structures.split(",") if s.strip()]
@@ -58,6 +64,13 @@ def main() -> None:
         origins = parse_origins(args.origins)
     except ValueError as e:
         raise SystemExit(str(e)) from None
+    baseline = None
+    if args.baseline:
+        try:
+            baseline = pd.concat([pd.read_csv(p.strip()) for p in args.baseline.split(",") if p.strip()],
+                                 ignore_index=True)
+        except (OSError, ValueError) as e:
+            raise SystemExit(f"--baseline: {e}") from None
     df = load(args.data)
     t0 = time.perf_counter()
     seeds = [int(x) for x in args.seeds.split(",") if x.strip()]
@@ -102,6 +115,17 @@ def main() -> None:
                 d = [m[(st, sd)] - m[(base, sd)] for sd in seeds]
                 console.print(f"{cls}: {st} - {base} = {sum(d) / len(d):+.2f} pp "
                               f"(per seed {', '.join(f'{v:+.2f}' for v in d)})", highlight=False)
+    if baseline is not None:
+        try:
+            pr = paired_against(res, baseline, args.baseline_structure)
+        except ValueError as e:
+            raise SystemExit(f"--baseline: {e} (scores of this run: {args.out})") from None
+        for (cls, st), x in pr.groupby(["class", "structure"], sort=False):
+            console.print(f"{cls}: {st} - {args.baseline_structure} (baseline files) = "
+                          f"{x['difference_pp'].mean():+.2f} pp (per seed "
+                          f"{', '.join(f'{v:+.2f}' for v in x['difference_pp'])}; coverage "
+                          f"{x['coverage_90'].mean():.2f} against {x['base_coverage_90'].mean():.2f})",
+                          highlight=False)
     console.print(f"scores: {args.out}")
 
 

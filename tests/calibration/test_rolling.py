@@ -51,3 +51,28 @@ def test_parse_origins_names_the_bad_part():
     for bad in ("2024-13-01", "2024-06..2024-01", "june", ""):
         with pytest.raises(ValueError, match="origin|no origins"):
             parse_origins(bad)
+
+
+def test_paired_against_an_earlier_baseline_run():
+    """Pairs by class, origin and seed; refuses a baseline that lacks an origin instead of comparing on
+    fewer."""
+    import pandas as pd
+    import pytest
+
+    from schild.calibration.rolling import paired_against
+
+    def scores(structure, maes, covs, seed=0, origins=("2024-01", "2024-02")):
+        return pd.DataFrame({"origin": list(origins), "structure": structure, "class": "drone", "seed": seed,
+                             "mae_pp": maes, "coverage_90": covs, "n_months": [6, 3]})
+
+    base = pd.concat([scores("default", [4.0, 6.0], [1.0, 0.0]), scores("other", [9.0, 9.0], [1, 1]),
+                      scores("default", [1.0, 1.0], [1, 1], seed=1)])
+    new = scores("t", [3.0, 6.0], [0.5, 1.0])
+    r = paired_against(new, base).iloc[0]
+    assert (r["structure"], r["seed"], r["origins"]) == ("t", 0, 2)
+    assert r["mae_pp"] == 4.5 and r["base_mae_pp"] == 5.0 and r["difference_pp"] == -0.5
+    assert r["coverage_90"] == pytest.approx(6 / 9) and r["base_coverage_90"] == pytest.approx(6 / 9)
+    with pytest.raises(ValueError, match="2024-03"):
+        paired_against(scores("t", [3.0, 6.0], [1, 1], origins=("2024-01", "2024-03")), base)
+    with pytest.raises(ValueError, match="structure 'nope'"):
+        paired_against(new, base, "nope")
