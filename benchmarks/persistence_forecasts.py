@@ -7,7 +7,10 @@ Run: python benchmarks/persistence_forecasts.py --data missile_attacks_daily.csv
 For each origin and class: the pooled rate of the last 1, 2, 3 and 6 months held (6 is the naive
 yardstick of ``schild validate``), and an exponentially weighted mean of the monthly rates (weight 0.7 on
 the newest), scored on the next ``--horizon`` months (MAE in percentage points of the monthly defeat
-rate, as ``validate`` scores). No simulation; seconds. Prints the mean per forecast and how many origins
+rate, as ``validate`` scores). Beside them two oracles, which are not forecasts: the predicted months'
+own pooled rate held, and their median rate held (the constant with the least MAE). Their MAE is the
+month-to-month scatter inside the horizon, the floor of every forecast that holds one level over it,
+however well it knows the level. No simulation; seconds. Prints the mean per forecast and how many origins
 are at or below 3 pp. The origins overlap, so their errors are not independent. Read the whole file once
 (the splitting of lumped rows near an origin may use later rows: about the size of the lumped missile
 rows; drones have none near these origins). The data file is never copied.
@@ -75,6 +78,11 @@ def main() -> None:
             p = _ewma_rate(monthly, cls, o)
             err = np.abs(p - fut["defeated"] / fut["launched_rated"]) * 100
             out.append({"origin": o, "class": cls, "forecast": f"ewma {EWMA_WEIGHT}", "mae_pp": float(err.mean())})
+            rates = (fut["defeated"] / fut["launched_rated"]).to_numpy()
+            pooled = float(fut["defeated"].sum() / fut["launched_rated"].sum())
+            for name, level in (("oracle: their pooled rate", pooled), ("oracle: their median", np.median(rates))):
+                out.append({"origin": o, "class": cls, "forecast": name,
+                            "mae_pp": float(np.mean(np.abs(level - rates)) * 100)})
     res = pd.DataFrame(out)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     res.to_csv(args.out, index=False)
