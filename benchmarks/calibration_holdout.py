@@ -51,7 +51,7 @@ def main() -> None:
 
     goals = {"drone": 3.0, "cruise": 8.0}
     tab = Table(title=f"fit to {args.until}, predict {res['meta']['months'][0]}..{res['meta']['months'][-1]}")
-    for c in ("class", "months", "launched", "MAE pp", "naive MAE pp", "cov90", "naive cov90", "goal"):
+    for c in ("class", "months", "launched", "MAE pp", "naive MAE pp", "floor pp", "cov90", "naive cov90", "goal"):
         tab.add_column(c, justify="left" if c == "class" else "right")
     for cls, s in res["summary"].items():
         g = goals.get(cls)
@@ -62,7 +62,8 @@ def main() -> None:
         nm = s.get("naive_mae_pp")
         nc = s.get("naive_coverage90")
         tab.add_row(cls, str(s["n_months"]), f"{s['launched']:.0f}", f"{s['mae_pp']:.2f}",
-                    "-" if nm is None else f"{nm:.2f}", f"{s['coverage90']:.2f}", "-" if nc is None else f"{nc:.2f}",
+                    "-" if nm is None else f"{nm:.2f}", f"{s.get('floor_mae_pp', float('nan')):.2f}",
+                    f"{s['coverage90']:.2f}", "-" if nc is None else f"{nc:.2f}",
                     verdict)
     console.print(tab)
     console.print(f"calibrate {t_cal:.1f} s, validate {t_val:.1f} s "

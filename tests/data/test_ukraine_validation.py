@@ -107,6 +107,19 @@ def test_score_hand_computed():
     assert list(s.index)[-1] == "all"
 
 
+def test_score_floor_is_the_scatter_around_the_median():
+    """Rates 80, 90, 95 %: the best constant is the median, 90 %, with MAE (10 + 0 + 5) / 3 = 5 pp; a
+    forecast exactly at that constant scores the floor."""
+    rows = [dict(zip(ROW_COLUMNS, ("drone", m, 100, k, 90, 80, 99))) for m, k in
+            (("2025-01", 80), ("2025-02", 90), ("2025-03", 95))]
+    rows.append(dict(zip(ROW_COLUMNS, ("cruise", "2025-01", 10, 4, 5, 2, 8))))
+    s = score(rows).set_index("class")
+    assert s.loc["drone", "floor_mae_pp"] == pytest.approx(5.0)
+    assert s.loc["drone", "mae_pp"] == pytest.approx(5.0)
+    assert s.loc["cruise", "floor_mae_pp"] == 0.0  # one month: its own rate
+    assert s.loc["all", "floor_mae_pp"] == pytest.approx(15.0 / 4)
+
+
 def test_score_rejects_incomplete_rows():
     with pytest.raises(ValueError, match="predicted_defeated_p95"):
         score([{k: v for k, v in ROWS[0].items() if k != "predicted_defeated_p95"}])

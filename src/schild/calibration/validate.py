@@ -98,7 +98,8 @@ def summarise(ours: pd.DataFrame, naive: pd.DataFrame, classes: list[str]) -> di
             continue
         o = so.loc[c]
         d = {"n_months": int(o["n_months"]), "coverage90": float(o["coverage_90"]), "mae_pp": float(o["mae_pp"]),
-             "bias_pp": float(o["bias_pp"]), "launched": float(o["launched"])}
+             "bias_pp": float(o["bias_pp"]), "launched": float(o["launched"]),
+             "floor_mae_pp": float(o["floor_mae_pp"])}
         if c in sn.index:
             n = sn.loc[c]
             d.update({"naive_mae_pp": float(n["mae_pp"]), "naive_coverage90": float(n["coverage_90"]),

@@ -168,8 +168,10 @@ def score(rows: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     Rows with ``observed_launched`` <= 0 or a missing prediction are skipped. Columns: ``class``,
     ``n_months``, ``coverage_90`` (share of months with p05 <= observed_defeated <= p95), ``mae_pp``
     (mean |observed rate - predicted rate| in percentage points, rate = defeated / observed_launched),
-    ``bias_pp`` (mean predicted - observed, pp), ``launched``; a last row ``class = "all"`` pools every
-    scored month.
+    ``bias_pp`` (mean predicted - observed, pp), ``launched``, ``floor_mae_pp`` (the least MAE any constant
+    rate can reach on these months: each class's median observed rate held; the month-to-month scatter
+    that no forecast holding one level removes, however well it knows the level); a last row
+    ``class = "all"`` pools every scored month (the floor with each class's own median).
     """
     df = _as_frame(rows)
     num = ["observed_launched", "observed_defeated", "predicted_defeated_mean",
@@ -182,15 +184,19 @@ def score(rows: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     df = df.assign(
         _err=(df["predicted_defeated_mean"] - df["observed_defeated"]) / n * 100.0,
         _cov=(df["predicted_defeated_p05"] <= df["observed_defeated"])
-        & (df["observed_defeated"] <= df["predicted_defeated_p95"]))
+        & (df["observed_defeated"] <= df["predicted_defeated_p95"]),
+        _rate=df["observed_defeated"] / n * 100.0)
+    df = df.assign(_floor=(df["_rate"] - df.groupby("class")["_rate"].transform("median")).abs())
 
     def one(cls: str, g: pd.DataFrame) -> dict[str, Any]:
         return {"class": cls, "n_months": int(len(g)),
                 "coverage_90": float(g["_cov"].mean()) if len(g) else float("nan"),
                 "mae_pp": float(g["_err"].abs().mean()) if len(g) else float("nan"),
                 "bias_pp": float(g["_err"].mean()) if len(g) else float("nan"),
-                "launched": float(g["observed_launched"].sum())}
+                "launched": float(g["observed_launched"].sum()),
+                "floor_mae_pp": float(g["_floor"].mean()) if len(g) else float("nan")}
 
     out = [one(str(cls), g) for cls, g in df.groupby("class", sort=True)]
     out.append(one("all", df))
-    return pd.DataFrame(out, columns=["class", "n_months", "coverage_90", "mae_pp", "bias_pp", "launched"])
+    return pd.DataFrame(out, columns=["class", "n_months", "coverage_90", "mae_pp", "bias_pp", "launched",
+                                      "floor_mae_pp"])

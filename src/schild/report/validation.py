@@ -262,7 +262,10 @@ th {{ background: #f0f0f0; }}
 <h1>{html.escape(title)}</h1>
 <p>Fit period ends {html.escape(str(fit_until))} (shaded in the figure). Rates are defeated / launched,
 defeated = destroyed + lost (locally lost, <code>not_reach_goal</code>). Coverage is the share of
-months whose observed count lies in the 90% interval; MAE is in percentage points.</p>
+months whose observed count lies in the 90% interval; MAE is in percentage points.
+<code>floor_mae_pp</code> is the MAE of each class's median observed rate held over the predicted months:
+not a forecast (it knows those months), but the least error any forecast of one steady level can reach,
+i.e. the month-to-month scatter (a forecast that moves with each month's raids can go below it).</p>
 <h2>Summary</h2>
 {_fmt_table(summ)}
 <h2>Figure</h2>
