@@ -74,6 +74,7 @@ def test_calibrate_then_validate(params_file, tiny_csv, tmp_path):
     assert fc["summary"]["drone"]["mae_pp_level"] == pytest.approx(100 * mae, abs=0.01)
     assert (rep / "validation.png").stat().st_size > 1000
     html = (rep / "validation.html").read_text()
+    assert "<th>floor_mae_pp</th>" in html
     assert "naive" in html and "Petro Ivaniuk" in html and "Training months reproduced" in html
     assert "Effective single-shot pk per layer" in html and "mobile_fire_group" in html
     assert "<h2>Notes</h2>" in html and "taken from the parameters file" in html and "Not modelled: tactical_uav" in html

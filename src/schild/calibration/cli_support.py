@@ -155,7 +155,8 @@ def run_validation(*, data: Path, params: Path, from_date: str, until: str | Non
         rows = pd.DataFrame(result["rows"])
         naive_rows = pd.DataFrame(result["naive"]["rows"])
         summ = pd.DataFrame([{"class": c, "n_months": v["n_months"], "coverage_90": v["coverage90"],
-                              "mae_pp": v["mae_pp"], "bias_pp": v["bias_pp"]} for c, v in result["summary"].items()])
+                              "mae_pp": v["mae_pp"], "bias_pp": v["bias_pp"], "floor_mae_pp": v["floor_mae_pp"]}
+                             for c, v in result["summary"].items()])
         hist = monthly_table(df)
         hist = hist[hist["class"].isin(set(rows["class"]) if len(rows) else set())
                     & (hist["month"] <= doc["last_month"])]
