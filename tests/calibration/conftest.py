@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 HERE = Path(__file__).resolve().parent
@@ -40,3 +41,28 @@ def small_grid_module():
 @pytest.fixture
 def tiny_csv() -> Path:
     return TINY_CSV
+
+
+@pytest.fixture(scope="session")
+def cruise_table():
+    """A coarse cruise table (the level-path tests need the simulator's shape, not its precision)."""
+    from schild.calibration.tables import build_table
+
+    return build_table("cruise", runs=8, seed=0, n_nodes=np.array([1, 3, 10, 40]),
+                       a_nodes=np.arange(-3.0, 3.01, 1.0))
+
+
+def _cruise_windows(months: list[str], rng, per_month: int = 4) -> pd.DataFrame:
+    rows = []
+    for m in months:
+        for i in range(per_month):
+            start = pd.Timestamp(f"{m}-01") + pd.Timedelta(days=5 * i, hours=22)
+            rows.append({"window_start": start, "month": m, "class": "cruise", "group": "cruise",
+                         "launched": float(rng.integers(5, 40)), "lost_reported": False})
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture
+def cruise_windows():
+    """Builder of cruise attack windows, ``per_month`` a month with 5..39 launches each (no outcomes)."""
+    return _cruise_windows

@@ -12,23 +12,10 @@ from schild.calibration.data import month_range
 from schild.calibration.model import GroupModel, _norm_lp, _t_lp, fit_group
 from schild.calibration.pipeline import posterior_block
 from schild.calibration.predict import predict_months
-from schild.calibration.tables import build_table
 
 
-@pytest.fixture(scope="module")
-def cruise_table():
-    return build_table("cruise", runs=8, seed=0, n_nodes=np.array([1, 3, 10, 40]),
-                       a_nodes=np.arange(-3.0, 3.01, 1.0))
-
-
-def _windows(months: list[str], rng, per_month: int = 4) -> pd.DataFrame:
-    rows = []
-    for m in months:
-        for i in range(per_month):
-            start = pd.Timestamp(f"{m}-01") + pd.Timedelta(days=5 * i, hours=22)
-            rows.append({"window_start": start, "month": m, "class": "cruise", "group": "cruise",
-                         "launched": float(rng.integers(5, 40)), "lost_reported": False})
-    win = pd.DataFrame(rows)
+def _windows(build, months: list[str], rng) -> pd.DataFrame:
+    win = build(months, rng)
     win["defeated"] = np.floor(0.7 * win["launched"])
     win["destroyed"], win["lost"] = win["defeated"], 0.0
     return win
@@ -40,10 +27,10 @@ def test_t_density_is_scipys():
         np.testing.assert_allclose(_t_lp(x, df), stats.t.logpdf(x, df), rtol=1e-12)
 
 
-def test_prior_changes_only_in_the_increments(cruise_table):
+def test_prior_changes_only_in_the_increments(cruise_table, cruise_windows):
     rng = np.random.default_rng(1)
     months = month_range("2023-01", "2024-06")
-    win = _windows(months, rng)
+    win = _windows(cruise_windows, months, rng)
     gauss = GroupModel("cruise", win, months, cruise_table, share_fixed=0.25)
     heavy = GroupModel("cruise", win, months, cruise_table, share_fixed=0.25, increments_df=3.0)
     th = gauss.initial()
@@ -81,10 +68,10 @@ def test_forecast_steps_follow_the_fitted_walk(cruise_table):
     assert width(big) == pytest.approx(width(g), rel=0.25)
 
 
-def test_fit_records_its_walk(cruise_table):
+def test_fit_records_its_walk(cruise_table, cruise_windows):
     rng = np.random.default_rng(2)
     months = month_range("2023-07", "2024-06")
-    win = _windows(months, rng)
+    win = _windows(cruise_windows, months, rng)
     fit = fit_group("cruise", win, months, cruise_table, share_fixed=0.25, increments_df=3.0, n_iter=400,
                     n_draws=20, seed=0)
     assert fit.model.increments_df == 3.0

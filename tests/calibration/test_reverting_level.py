@@ -14,36 +14,19 @@ from schild.calibration.data import month_range
 from schild.calibration.model import KNOT_MONTHS, GroupModel, fit_group
 from schild.calibration.pipeline import posterior_block
 from schild.calibration.predict import predict_months
-from schild.calibration.tables import build_table
 
 
-@pytest.fixture(scope="module")
-def cruise_table():
-    return build_table("cruise", runs=8, seed=0, n_nodes=np.array([1, 3, 10, 40]),
-                       a_nodes=np.arange(-3.0, 3.01, 1.0))
-
-
-def _windows(months: list[str], rng, per_month: int = 4) -> pd.DataFrame:
-    rows = []
-    for m in months:
-        for i in range(per_month):
-            start = pd.Timestamp(f"{m}-01") + pd.Timedelta(days=5 * i, hours=22)
-            rows.append({"window_start": start, "month": m, "class": "cruise", "group": "cruise",
-                         "launched": float(rng.integers(5, 40)), "lost_reported": False})
-    return pd.DataFrame(rows)
-
-
-def _model(table, months, rng, reverting=True) -> GroupModel:
-    win = _windows(months, rng)
+def _model(table, months, rng, build, reverting=True) -> GroupModel:
+    win = build(months, rng)
     win["defeated"] = np.floor(0.7 * win["launched"])
     win["destroyed"], win["lost"] = win["defeated"], 0.0
     return GroupModel("cruise", win, months, table, share_fixed=0.25, reverting=reverting)
 
 
-def test_knots_follow_the_ar1_recursion_and_become_the_walk_as_phi_goes_to_one(cruise_table):
+def test_knots_follow_the_ar1_recursion_and_become_the_walk_as_phi_goes_to_one(cruise_table, cruise_windows):
     rng = np.random.default_rng(0)
     months = month_range("2023-01", "2024-06")
-    rev = _model(cruise_table, months, rng)
+    rev = _model(cruise_table, months, rng, cruise_windows)
     walk = GroupModel("cruise", rev.win, months, cruise_table, share_fixed=0.25)
     th = rev.initial()
     th[1:rev.J] = rng.standard_normal(rev.J - 1)
@@ -88,12 +71,12 @@ def test_forecast_returns_to_mu_at_rate_phi(cruise_table):
         assert rate(_post(hi, lo, 0.7), month) == pytest.approx(rate(_post(a, None, None), month), abs=0.01)
 
 
-def test_reverting_fit_finds_the_long_run_level(cruise_table):
+def test_reverting_fit_finds_the_long_run_level(cruise_table, cruise_windows):
     """Months scattered around one level, then a last quarter pushed up: the reverting fit puts mu near
     the long-run level, and its six-months-ahead forecast lies between that level and the last one."""
     rng = np.random.default_rng(7)
     months = month_range("2022-07", "2024-06")
-    win = _windows(months, rng)
+    win = cruise_windows(months, rng)
     truth = np.where(np.array(win["month"] >= "2024-04"), 1.2, -0.5)
     d_, l_ = cruise_table.interp(np.maximum(1.0, 0.25 * win["launched"].to_numpy()), truth)
     win["defeated"] = rng.binomial(win["launched"].astype(int), np.clip(d_ + l_, 0, 1)).astype(float)
