@@ -43,3 +43,14 @@ def test_atomic_write_leaves_no_partial_file(tmp_path, monkeypatch):
         atomic_write_text(target, "new")
     assert json.loads(target.read_text()) == {"a": 1}
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_result_intervals_stop_at_zero():
+    """Regression: two runs leaking 0 and 50 threats gave a 95 % interval from -293 to 343; a count's
+    interval now stops at 0 (the generic Stat keeps the plain t-interval)."""
+    from schild.results import _stat
+
+    s = _stat(np.array([0.0, 50.0]))
+    assert s.mean == 25.0 and s.ci95[0] == 0.0 and s.ci95[1] > 50.0
+    assert Stat.of(np.array([0.0, 50.0])).ci95[0] < 0.0
+    assert _stat(np.array([10.0, 11.0, 12.0, 13.0])).ci95 == Stat.of(np.array([10.0, 11.0, 12.0, 13.0])).ci95

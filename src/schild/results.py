@@ -32,7 +32,9 @@ class Stat:
     values: np.ndarray = field(repr=False, compare=False)
 
     @classmethod
-    def of(cls, values: np.ndarray) -> "Stat":
+    def of(cls, values: np.ndarray, lower: float | None = None) -> "Stat":
+        """``lower``: the least value the figure can take; the interval is cut there (a t-interval from a
+        few runs of a count can reach below zero, which no run can)."""
         v = np.asarray(values, dtype=float)
         n = len(v)
         if n == 0:
@@ -42,10 +44,16 @@ class Stat:
             return cls(m, (m, m), v)
         sd = float(v.std(ddof=1))
         half = float(stats.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
-        return cls(m, (m - half, m + half), v)
+        lo = m - half if lower is None else max(lower, m - half)
+        return cls(m, (lo, m + half), v)
 
     def to_dict(self) -> dict[str, Any]:
         return {"mean": _clean(self.mean), "ci95": [_clean(self.ci95[0]), _clean(self.ci95[1])]}
+
+
+def _stat(values: np.ndarray) -> Stat:
+    """Every figure of a result is a count, a cost or a ratio of costs: never below zero."""
+    return Stat.of(values, lower=0.0)
 
 
 def _clean(x: float) -> float | None:
@@ -108,7 +116,7 @@ class SimulationResult:
         }
 
     def stat(self, name: str) -> Stat:
-        return Stat.of(self.per_run()[name])
+        return _stat(self.per_run()[name])
 
     def __getattr__(self, name: str) -> Stat:
         if name in ("launched", "killed", "ew_defeated", "leaked", "leaked_lethal", "shots", "exchange_ratio"):
@@ -123,20 +131,20 @@ class SimulationResult:
         """A tidy table: figure, mean, ci95_low, ci95_high."""
         rows = []
         for name, values in self.per_run().items():
-            s = Stat.of(values)
+            s = _stat(values)
             rows.append((name, s.mean, s.ci95[0], s.ci95[1]))
         a = self.arrays
         for c in self.classes_present():
             cname = THREAT_CLASSES[c]
             for label, arr in (("launched", a.launched), ("killed", a.killed), ("ew_defeated", a.ew_defeated),
                                ("leaked", a.leaked)):
-                s = Stat.of(arr[:, c])
+                s = _stat(arr[:, c])
                 rows.append((f"{cname}.{label}", s.mean, s.ci95[0], s.ci95[1]))
         for i, name in enumerate(self.world.interceptors):
-            s = Stat.of(a.shots_per_interceptor[:, i])
+            s = _stat(a.shots_per_interceptor[:, i])
             rows.append((f"interceptors.{name}", s.mean, s.ci95[0], s.ci95[1]))
         for i, name in enumerate(self.world.asset_ids):
-            s = Stat.of(a.leaked_per_asset[:, i])
+            s = _stat(a.leaked_per_asset[:, i])
             rows.append((f"asset.{name}.leaked", s.mean, s.ci95[0], s.ci95[1]))
         return pd.DataFrame(rows, columns=["figure", "mean", "ci95_low", "ci95_high"])
 
@@ -145,30 +153,30 @@ class SimulationResult:
         pr = self.per_run()
         out: dict[str, Any] = {"runs": self.runs, "seed": self.seed, "scenario": self.world.name}
         for key in ("launched", "killed", "ew_defeated", "leaked", "leaked_lethal", "shots", "engagements"):
-            out[key] = Stat.of(pr[key]).to_dict()
+            out[key] = _stat(pr[key]).to_dict()
         out["by_class"] = {
             THREAT_CLASSES[c]: {
-                "launched": Stat.of(a.launched[:, c]).to_dict(),
-                "killed": Stat.of(a.killed[:, c]).to_dict(),
-                "ew_defeated": Stat.of(a.ew_defeated[:, c]).to_dict(),
-                "leaked": Stat.of(a.leaked[:, c]).to_dict(),
+                "launched": _stat(a.launched[:, c]).to_dict(),
+                "killed": _stat(a.killed[:, c]).to_dict(),
+                "ew_defeated": _stat(a.ew_defeated[:, c]).to_dict(),
+                "leaked": _stat(a.leaked[:, c]).to_dict(),
             }
             for c in self.classes_present()
         }
-        out["per_asset"] = {aid: {"leaked": Stat.of(a.leaked_per_asset[:, i]).to_dict()}
+        out["per_asset"] = {aid: {"leaked": _stat(a.leaked_per_asset[:, i]).to_dict()}
                             for i, aid in enumerate(self.world.asset_ids)}
-        out["interceptors"] = {name: Stat.of(a.shots_per_interceptor[:, i]).to_dict()
+        out["interceptors"] = {name: _stat(a.shots_per_interceptor[:, i]).to_dict()
                                for i, name in enumerate(self.world.interceptors)}
         out["fire_units"] = {
-            fid: {"shots": Stat.of(a.shots_per_fire_unit[:, i]).to_dict(),
-                  "kills": Stat.of(a.kills_per_fire_unit[:, i]).to_dict(),
-                  "engagements": Stat.of(a.engagements_per_fire_unit[:, i]).to_dict(),
-                  "rounds_left": Stat.of(a.ready_left[:, i] + a.reserve_left[:, i]).to_dict()}
+            fid: {"shots": _stat(a.shots_per_fire_unit[:, i]).to_dict(),
+                  "kills": _stat(a.kills_per_fire_unit[:, i]).to_dict(),
+                  "engagements": _stat(a.engagements_per_fire_unit[:, i]).to_dict(),
+                  "rounds_left": _stat(a.ready_left[:, i] + a.reserve_left[:, i]).to_dict()}
             for i, fid in enumerate(self.world.fire_unit_ids)
         }
-        out["cost_usd"] = {"interceptors": Stat.of(pr["cost_interceptors_usd"]).to_dict(),
-                           "threats": Stat.of(pr["cost_threats_usd"]).to_dict()}
-        out["exchange_ratio"] = Stat.of(pr["exchange_ratio"]).to_dict()
+        out["cost_usd"] = {"interceptors": _stat(pr["cost_interceptors_usd"]).to_dict(),
+                           "threats": _stat(pr["cost_threats_usd"]).to_dict()}
+        out["exchange_ratio"] = _stat(pr["exchange_ratio"]).to_dict()
         out["manifest"] = self.manifest
         return out
 
