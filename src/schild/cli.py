@@ -79,6 +79,7 @@ def run(
     assignment: Optional[str] = typer.Option(None, "--assignment", help="heuristic, exact or doctrine (overrides the scenario)."),
 ) -> None:
     """Simulate a raid scenario with Monte Carlo replications."""
+    from .output_paths import check_output_file
     from .simulate import load_scenario, simulate
 
     try:
@@ -88,6 +89,10 @@ def run(
             raise InputError(f"--workers must be at least 1, got {workers}")
         if events is not None and events.suffix != ".parquet":
             raise InputError(f"--events must name a .parquet file, got {events}")
+        # checked before the simulation, so that a wrong path does not cost a run's results
+        for option, path in (("--json", json_out), ("--events", events)):
+            if path is not None:
+                check_output_file(option, path)
         world = load_scenario(scenario)
         with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err_console.get(), transient=True) as bar:
@@ -99,7 +104,10 @@ def run(
         fail(exc)
     console.print(_summary_table(result))
     if json_out is not None:
-        result.write_json(json_out)
+        try:
+            result.write_json(json_out)
+        except OSError as exc:  # the table above still holds the figures
+            fail(InputError(f"cannot write the results: {exc}", file=str(json_out)))
         console.print(f"results: {json_out}")
     if events is not None:
         console.print(f"events: {events}")

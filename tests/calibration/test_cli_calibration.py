@@ -90,15 +90,26 @@ def test_calibrate_then_validate(params_file, tiny_csv, tmp_path):
     (["validate", "--data", "{csv}", "--params", "{tmp}/missing.json", "--from", "2024-07-01"], "not found"),
     (["validate", "--data", "{csv}", "--params", "{tmp}/bad.json"], "needs --data"),
     (["validate", "--data", "{csv}", "--params", "{tmp}/broken.json", "--from", "2024-07-01"], "incomplete"),
+    # regressions: an --out under a file ended in FileExistsError after the whole fit
+    (["calibrate", "--data", "{csv}", "--until", "2024-06-30", "--out", "{tmp}/afile/p.json"],
+     "is a file, not a directory"),
 ])
 def test_bad_input_exits_2(args, needle, tiny_csv, tmp_path):
     (tmp_path / "bad.json").write_text(json.dumps({"rows": []}))
+    (tmp_path / "afile").write_text("")
     (tmp_path / "broken.json").write_text(json.dumps({"format": "schild-calibration/1", "fit_until": "2024-06-30",
                                                        "posterior": {"share": [0.2], "groups": {"drone": {}}}}))
     argv = [a.format(csv=tiny_csv, tmp=tmp_path) for a in args]
     res = runner.invoke(app, argv)
     assert res.exit_code == 2, res.output
     assert needle in res.output
+
+
+def test_validate_refuses_a_report_path_that_is_a_file(params_file, tiny_csv, tmp_path):
+    (tmp_path / "afile").write_text("")
+    res = runner.invoke(app, ["validate", "--data", str(tiny_csv), "--params", str(params_file), "--from",
+                              "2024-07-01", "--report", str(tmp_path / "afile")])
+    assert res.exit_code == 2 and "names a directory" in res.output
 
 
 def test_validate_refuses_fitted_months(params_file, tiny_csv):

@@ -76,3 +76,25 @@ def test_bundled_examples_run(name, tmp_path):
     d = json.loads(out.read_text())
     assert d["launched"]["mean"] > 0
     assert d["killed"]["mean"] > 0 and d["leaked"]["mean"] < d["launched"]["mean"]
+
+
+def test_run_refuses_output_paths_it_cannot_write_before_simulating(binomial_yaml, write_yaml, tmp_path,
+                                                                   monkeypatch):
+    """Regression: `--json DIR` simulated every run, then ended in IsADirectoryError (exit 1)."""
+    import importlib
+
+    def no_sim(*a, **k):
+        raise AssertionError("simulated although the output path is unusable")
+
+    monkeypatch.setattr(importlib.import_module("schild.simulate"), "simulate", no_sim)
+    scen = str(write_yaml(binomial_yaml))
+    (tmp_path / "adir").mkdir()
+    (tmp_path / "adir.parquet").mkdir()
+    (tmp_path / "afile").write_text("")
+    cases = [(["--json", str(tmp_path / "adir")], "--json names the file to write"),
+             (["--events", str(tmp_path / "adir.parquet")], "--events names the file to write"),
+             (["--json", str(tmp_path / "afile" / "sub" / "r.json")], "is a file, not a directory")]
+    for extra, needle in cases:
+        res = runner.invoke(app, ["run", scen, "--runs", "2"] + extra)
+        assert res.exit_code == 2, res.output
+        assert needle in res.output and "Traceback" not in res.output

@@ -58,3 +58,12 @@ def test_malformed_exit_2_names_line(tmp_path: Path):
 def test_bad_method_exit_2(instance: Path):
     res = CliRunner().invoke(app, ["solve", str(instance), "--method", "magic"])
     assert res.exit_code == 2
+
+
+def test_negative_seed_exit_2(instance: Path):
+    """Regression: --seed -3 ended in numpy's traceback (exit 1)."""
+    res = CliRunner().invoke(app, ["solve", str(instance), "--seed", "-3"])
+    assert res.exit_code == 2 and "--seed must be a non-negative integer" in res.output
+    from schild.wta import solve
+    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+        solve(read_instance(instance), seed=-1)

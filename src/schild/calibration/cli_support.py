@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import InputError
+from ..output_paths import check_output_dir, check_output_file
 from ..results import atomic_write_text
 from .pipeline import calibrate, read_params
 from .data import load, parse_date
@@ -59,8 +60,7 @@ def run_calibration(*, data: Path, until: str, since: str | None, out: Path, run
     since_ts = parse_date(since, "since")
     if since_ts is not None and since_ts > until_ts:
         raise InputError(f"--since {since} is after --until {until}")
-    if out.exists() and out.is_dir():
-        raise InputError("is a directory; --out names the parameters file to write", file=str(out))
+    check_output_file("--out", out)
     t0 = time.perf_counter()
     df = load(data, allow_extra_columns=allow_extra_columns, models=models, until=until_ts,
               report=lambda line: console.print(f"[yellow]{line}[/]", highlight=False))
@@ -137,8 +137,10 @@ def run_validation(*, data: Path, params: Path, from_date: str, until: str | Non
     until_ts = parse_date(until, "until")
     if until_ts is not None and until_ts < from_ts:
         raise InputError(f"--until {until} is before --from {from_date}")
-    if json_out is not None and json_out.exists() and json_out.is_dir():
-        raise InputError("is a directory; --json names the file to write", file=str(json_out))
+    if json_out is not None:
+        check_output_file("--json", json_out)
+    if report is not None:
+        check_output_dir("--report", report)
     t0 = time.perf_counter()
     df = load(data, allow_extra_columns=allow_extra_columns, models=models,
               report=lambda line: console.print(f"[yellow]{line}[/]", highlight=False))

@@ -36,6 +36,9 @@ def solve_cmd(
     if not time_limit > 0:
         err.print(f"error: --time-limit must be > 0, got {time_limit}", markup=False)
         raise typer.Exit(code=2)
+    if seed is not None and seed < 0:
+        err.print(f"error: --seed must be a non-negative integer, got {seed}", markup=False)
+        raise typer.Exit(code=2)
     try:
         problem = read_instance(instance)
     except WTAFormatError as exc:

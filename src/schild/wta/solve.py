@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from .problem import WTAProblem, WTASolution
 
 METHODS = ("heuristic", "exact")
@@ -20,6 +22,8 @@ def solve(problem: WTAProblem, method: str = "heuristic", time_limit_s: float = 
         raise TypeError("solve: problem must be a WTAProblem")
     if not time_limit_s > 0:
         raise ValueError(f"solve: time_limit_s must be > 0, got {time_limit_s}")
+    if seed is not None and not (isinstance(seed, (int, np.integer)) and seed >= 0):
+        raise ValueError(f"solve: seed must be a non-negative integer or None, got {seed!r}")
     if method == "heuristic":
         from .heuristic import solve_heuristic
         return solve_heuristic(problem, time_limit_s=time_limit_s, seed=seed)
