@@ -13,6 +13,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -45,7 +46,8 @@ err_console = _LazyConsole(stderr=True)
 
 
 def fail(exc: Exception) -> None:
-    err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+    # the message is the user's own text (paths, field values, "[start, end]"): never read as markup
+    err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True, soft_wrap=True)
     raise typer.Exit(code=2)
 
 
@@ -60,11 +62,11 @@ def _fmt(x: float) -> str:
 
 
 def _summary_table(result) -> Table:
-    table = Table(title=f"{result.world.name}: {result.runs} runs, seed {result.seed}")
+    table = Table(title=f"{escape(result.world.name)}: {result.runs} runs, seed {result.seed}")
     for col in ("figure", "mean", "95% CI"):
         table.add_column(col, justify="left" if col == "figure" else "right")
     for row in result.summary().itertuples(index=False):
-        table.add_row(row.figure, _fmt(row.mean), f"{_fmt(row.ci95_low)} .. {_fmt(row.ci95_high)}")
+        table.add_row(escape(row.figure), _fmt(row.mean), f"{_fmt(row.ci95_low)} .. {_fmt(row.ci95_high)}")
     return table
 
 
@@ -96,7 +98,7 @@ def run(
         world = load_scenario(scenario)
         with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err_console.get(), transient=True) as bar:
-            task = bar.add_task(f"simulating {world.name}", total=runs)
+            task = bar.add_task(f"simulating {escape(world.name)}", total=runs)
             result = simulate(world, runs=runs, seed=seed, workers=workers, events_path=events,
                               assignment=assignment,
                               progress=lambda done, total: bar.update(task, completed=done))
@@ -108,9 +110,9 @@ def run(
             result.write_json(json_out)
         except OSError as exc:  # the table above still holds the figures
             fail(InputError(f"cannot write the results: {exc}", file=str(json_out)))
-        console.print(f"results: {json_out}")
+        console.print(f"results: {json_out}", markup=False, highlight=False)
     if events is not None:
-        console.print(f"events: {events}")
+        console.print(f"events: {events}", markup=False, highlight=False)
 
 
 @app.command()
@@ -152,8 +154,8 @@ def validate(
         fail(exc)
     sc = spec.scenario
     n = sum(r.count for r in sc.raids)
-    console.print(f"[green]ok[/]: {scenario}: scenario {sc.name!r}: {len(sc.assets)} assets, {len(sc.sensors)} "
-                  f"sensors, {len(sc.fire_units)} fire units, {len(sc.raids)} raids ({n} threats)")
+    console.print(f"[green]ok[/]: {escape(str(scenario))}: scenario {escape(repr(sc.name))}: {len(sc.assets)} "
+                  f"assets, {len(sc.sensors)} sensors, {len(sc.fire_units)} fire units, {len(sc.raids)} raids ({n} threats)")
 
 
 @app.command()

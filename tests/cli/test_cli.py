@@ -98,3 +98,18 @@ def test_run_refuses_output_paths_it_cannot_write_before_simulating(binomial_yam
         res = runner.invoke(app, ["run", scen, "--runs", "2"] + extra)
         assert res.exit_code == 2, res.output
         assert needle in res.output and "Traceback" not in res.output
+
+
+def test_user_text_is_never_read_as_console_markup(binomial_yaml, write_yaml):
+    """Regressions: an error message lost its "[start, end]" to the console's markup, and a scenario
+    named with a closing tag ("[/bold]") could not be printed."""
+    import re
+
+    named = re.sub(r"(?m)^name:.*$", "name: raid [/bold] test [x]", binomial_yaml)
+    res = runner.invoke(app, ["run", str(write_yaml(named)), "--runs", "2"])
+    assert res.exit_code == 0, res.output
+    assert "raid [/bold] test [x]" in res.output
+    bad = binomial_yaml.replace("launch_window_s: [0, 0]", "launch_window_s: [100, 0]", 1)
+    assert bad != binomial_yaml
+    res = runner.invoke(app, ["validate", str(write_yaml(bad, "bad.yaml"))])
+    assert res.exit_code == 2 and "must be [start, end] with" in res.output

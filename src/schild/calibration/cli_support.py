@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..errors import InputError
@@ -63,8 +64,8 @@ def run_calibration(*, data: Path, until: str, since: str | None, out: Path, run
     check_output_file("--out", out)
     t0 = time.perf_counter()
     df = load(data, allow_extra_columns=allow_extra_columns, models=models, until=until_ts,
-              report=lambda line: console.print(f"[yellow]{line}[/]", highlight=False))
-    console.print(f"[bold]calibrating[/] on {data.name}: "
+              report=lambda line: console.print(f"[yellow]{escape(line)}[/]", highlight=False))
+    console.print(f"[bold]calibrating[/] on {escape(data.name)}: "
                   f"{since_ts.date() if since_ts is not None else 'start'} .. {until_ts.date()}", highlight=False)
     doc = calibrate(df, until=until_ts, since=since_ts, runs=runs, seed=seed, data_file=data,
                     progress=lambda msg: console.print(f"  {msg}", highlight=False))
@@ -143,7 +144,7 @@ def run_validation(*, data: Path, params: Path, from_date: str, until: str | Non
         check_output_dir("--report", report)
     t0 = time.perf_counter()
     df = load(data, allow_extra_columns=allow_extra_columns, models=models,
-              report=lambda line: console.print(f"[yellow]{line}[/]", highlight=False))
+              report=lambda line: console.print(f"[yellow]{escape(line)}[/]", highlight=False))
     result = validate(df, doc, from_ts=from_ts, until_ts=until_ts, runs=runs, seed=seed, method=method,
                       progress=lambda msg: console.print(f"  {msg}", highlight=False))
     result["meta"]["seconds"] = round(time.perf_counter() - t0, 1)
@@ -196,7 +197,7 @@ def run_validation(*, data: Path, params: Path, from_date: str, until: str | Non
                   "level can reach (one that moves with each month's raids can go below it)", highlight=False,
                   style="dim")
     if result["naive"].get("note"):
-        console.print(f"[yellow]naive yardstick: {result['naive']['note']}[/]", highlight=False)
+        console.print(f"[yellow]naive yardstick: {escape(str(result['naive']['note']))}[/]", highlight=False)
     if result["not_modelled"]:
         console.print("not modelled: " + "; ".join(f"{k} ({v})" for k, v in result["not_modelled"].items()),
                       highlight=False)
