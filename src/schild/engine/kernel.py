@@ -50,6 +50,14 @@ def _record(ev_time, ev_kind, ev_thr, ev_fu, ev_sensor, ev_range, n_ev, t, kind,
 
 
 @nb.njit(cache=True)
+def _just_after(t):
+    """The next instant after ``t``: 1 microsecond on, or one float step where t is so large (about 1e10 s
+    and beyond) that adding a microsecond leaves it unchanged; the event loop must always move on."""
+    u = t + 1e-6
+    return u if u > t else np.nextafter(t, np.inf)
+
+
+@nb.njit(cache=True)
 def _cheapest_ahead(W, r, k, c, salvo, ready, reserve, held):
     """The cheapest unit still ahead on the raid's path that can take this threat and has room to
     hold it (at most ``hold_per_channel`` held threats per fire channel); -1 if none."""
@@ -290,7 +298,7 @@ def run_one(W, U, ready0, reserve0, capacity, assign_mode, record,
             if look >= INF and not blocked[j] and n_cand == n_before:
                 continue  # no chance left for this threat: it leaks unless EW takes it
             if look <= t:
-                look = t + 1e-6
+                look = _just_after(t)
             nxt[j] = look
             if look < next_look:
                 next_look = look
@@ -361,7 +369,7 @@ def run_one(W, U, ready0, reserve0, capacity, assign_mode, record,
             if reload_at[f] < nt:
                 nt = reload_at[f]
         if nt <= t:
-            nt = t + 1e-6
+            nt = _just_after(t)
         t = nt
 
     # ---- outcomes ------------------------------------------------------------------------------------
