@@ -512,3 +512,18 @@ def test_unreadable_is_shahed_or_turbojet_is_warned_and_skipped(tmp_path):
         d = load_attacks(p)
     assert np.isnan(d["shahed_count"].item()) and np.isnan(d["turbojet"].item())
     assert d["launched"].item() == 500 and d.attrs["hint_unreadable_lines"] == [2]
+
+
+def test_destroyed_above_launched_is_warned_and_left_out_of_rates(tmp_path):
+    """Regression: a row "launched 1, destroyed 9999" gave a monthly defeat rate of 9999 without a word."""
+    from schild.data.ukraine import monthly_table
+
+    p = _write(tmp_path, [_row(model="Iskander-M", launched="1.0", destroyed="9999"),
+                          _row(model="Iskander-M", time_start="2025-03-05 20:00", time_end="2025-03-06 04:00",
+                               launched="4.0", destroyed="1.0")])
+    with pytest.warns(UserWarning, match=r"destroyed is larger than launched on line\(s\) \[2\]"):
+        d = load_attacks(p)
+    assert d.attrs["destroyed_over_launched_lines"] == [2]
+    assert d["destroyed_missing"].tolist() == [True, False]
+    m = monthly_table(d).set_index("class").loc["ballistic"]
+    assert m["launched"] == 5 and m["launched_rated"] == 4 and m["defeated"] == 1

@@ -24,7 +24,8 @@ Rules (reasons and measured counts in ``docs/data-ukraine.md``):
   ``not_reach_goal`` means "not reported separately": ``lost`` = 0 with ``lost_reported`` False.
   An empty ``destroyed`` stays NaN (``destroyed_missing``): such rows count in ``launched`` but are
   left out of defeat rates (``launched_rated``). When destroyed + lost exceeds launched, lost is
-  capped at launched - destroyed.
+  capped at launched - destroyed. A ``destroyed`` larger than ``launched`` (none in the release to
+  2025-06; a transcription error) is read as missing, with a warning (``destroyed_over_launched_lines``).
 - ``is_shahed`` (empty through 2025-06) is read as the number of Shahed-type attack drones among a
   row's launches. On a row that lumps drones with missiles it splits the launches (drone parts get
   ``is_shahed``, the others the rest). On a row of drones only, a value strictly between 0 and
@@ -348,7 +349,8 @@ def load_attacks(path: str | Path, *, models_path: str | Path | None = None,
     same date is read as the next morning, otherwise the window collapses to time_start; warned),
     ``shahed_count_rows`` (rows with a usable ``is_shahed``), ``shahed_breakdown_rows`` (of them, rows of
     drones only that it splits into Shahed-type and decoys), ``shahed_split_rows`` (lumps of drones and
-    missiles that it splits), ``shahed_count_ignored_lines``, ``turbojet_rows``.
+    missiles that it splits), ``shahed_count_ignored_lines``, ``destroyed_over_launched_lines``,
+    ``turbojet_rows``.
 
     ``until`` (a date): records that start after that day are left out before anything else, so that
     nothing later (not even the shares that split lumped rows) reaches a fit to that date.
@@ -369,6 +371,7 @@ def load_attacks(path: str | Path, *, models_path: str | Path | None = None,
     base: list[dict[str, Any]] = []
     end_fixed: list[int] = []
     shahed_ignored: list[int] = []
+    destroyed_over: list[int] = []
     hint_unreadable: list[tuple[int, str]] = []
     cutoff = None if until is None else pd.Timestamp(until).normalize() + pd.Timedelta(days=1)
     after_until = 0
@@ -390,6 +393,9 @@ def load_attacks(path: str | Path, *, models_path: str | Path | None = None,
         launched = _count(get("launched"), path, line, "launched")
         destroyed = _count(get("destroyed"), path, line, "destroyed")
         lost_raw = _count(get("not_reach_goal"), path, line, "not_reach_goal")
+        if not np.isnan(destroyed) and not np.isnan(launched) and destroyed > launched:
+            destroyed_over.append(line)  # more shot down than launched: a transcription error
+            destroyed = float("nan")  # left out of defeat rates like an unreported outcome
         still = _count(get("still_attacking"), path, line, "still_attacking") if "still_attacking" in col \
             else float("nan")
         extra = {}
@@ -539,6 +545,7 @@ def load_attacks(path: str | Path, *, models_path: str | Path | None = None,
         "shahed_split_rows": shahed_split_rows,
         "shahed_breakdown_rows": shahed_breakdown_rows,
         "shahed_count_ignored_lines": shahed_ignored,
+        "destroyed_over_launched_lines": destroyed_over,
         "hint_unreadable_lines": sorted({ln for ln, _ in hint_unreadable}),
         "turbojet_rows": int(sum(not np.isnan(r["turbojet_raw"]) for r in base)),
     })
@@ -546,6 +553,9 @@ def load_attacks(path: str | Path, *, models_path: str | Path | None = None,
         warnings.warn(f"{path}: values that are not non-negative whole numbers in "
                       f"{sorted({c for _, c in hint_unreadable})} on line(s) "
                       f"{sorted({ln for ln, _ in hint_unreadable})[:20]}; read as empty", UserWarning, stacklevel=2)
+    if destroyed_over:
+        warnings.warn(f"{path}: destroyed is larger than launched on line(s) {destroyed_over[:20]}; those rows "
+                      "count in launched but are left out of defeat rates", UserWarning, stacklevel=2)
     if shahed_ignored:
         warnings.warn(f"{path}: is_shahed on line(s) {shahed_ignored[:20]} is larger than the row's launched; "
                       "ignored", UserWarning, stacklevel=2)
