@@ -120,7 +120,7 @@ def _run_threads(pool, workers, n, W, U, args, capacity, mode, want_events, ev_c
         fut.result()
 
 
-def simulate(world: World | ScenarioSpec | str | Path, runs: int = 100, seed: int = 0, *,
+def simulate(world: World | ScenarioSpec | str | Path, runs: int = 100, seed: int | np.random.Generator = 0, *,
              workers: int | None = None, record_events: bool = False, events_path: str | Path | None = None,
              state: DefenceState | None = None, assignment: str | None = None, chunk_size: int = 64,
              progress: Callable[[int, int], None] | None = None) -> SimulationResult:
@@ -128,12 +128,20 @@ def simulate(world: World | ScenarioSpec | str | Path, runs: int = 100, seed: in
 
     ``state`` starts the fire units with given rounds (campaigns carry it from night to night);
     ``assignment`` overrides the scenario's battle_manager.assignment ("heuristic", "exact" or "doctrine").
+    ``seed``: a non-negative integer, or a ``numpy.random.Generator`` from which one integer seed is drawn
+    (that integer is the result's ``seed`` and goes into its manifest, so the run can be repeated).
     """
     world = _as_world(world)
     if runs < 1:
         raise InputError(f"runs must be at least 1, got {runs}", field="runs")
-    if seed < 0:
-        raise InputError(f"seed must be a non-negative integer, got {seed}", field="seed")
+    if isinstance(seed, np.random.Generator):
+        seed = int(seed.integers(2**63))
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise InputError(f"seed must be a non-negative integer or a numpy.random.Generator, got {seed!r}",
+                         field="seed")
+    seed = int(seed)
+    if workers is not None and workers < 1:
+        raise InputError(f"workers must be at least 1, got {workers}", field="workers")
     mode_name = assignment or world.spec.scenario.battle_manager.assignment
     if mode_name not in ASSIGNMENT_MODES:
         raise InputError(f"assignment must be one of {', '.join(ASSIGNMENT_MODES)}, got {mode_name!r}",

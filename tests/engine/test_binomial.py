@@ -79,3 +79,22 @@ def test_late_launch_times_still_advance_and_leak_binomially(binomial_yaml):
     r = _run(text, runs=60)
     _within(r.leaked, 200.0, math.sqrt(1000 * 0.8 * 0.2), 60)
     assert np.all(r.per_run()["shots"] == 1000)
+
+
+def test_seed_may_be_a_generator_and_the_drawn_seed_reproduces_the_run(binomial_yaml):
+    world = schild.compile_world(schild.scenario_from_text(binomial_yaml))
+    a = schild.simulate(world, runs=8, seed=np.random.default_rng(42))
+    b = schild.simulate(world, runs=8, seed=np.random.default_rng(42))
+    assert a.seed == b.seed and a.manifest["seed"] == a.seed
+    again = schild.simulate(world, runs=8, seed=a.seed)
+    np.testing.assert_array_equal(a.per_run()["leaked"], again.per_run()["leaked"])
+    np.testing.assert_array_equal(a.per_run()["leaked"], b.per_run()["leaked"])
+
+
+@pytest.mark.parametrize("kw,needle", [({"seed": 1.5}, "seed must be"), ({"seed": -1}, "seed must be"),
+                                       ({"seed": True}, "seed must be"), ({"workers": 0}, "workers must be")])
+def test_bad_seed_or_workers_is_an_input_error(binomial_yaml, kw, needle):
+    """Regressions: a float seed ended in numpy's TypeError, workers=0 ran silently on every core."""
+    world = schild.compile_world(schild.scenario_from_text(binomial_yaml))
+    with pytest.raises(schild.InputError, match=needle):
+        schild.simulate(world, runs=2, **kw)
