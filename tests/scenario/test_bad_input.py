@@ -89,3 +89,12 @@ def test_duplicate_ids_and_keys(binomial_yaml, write_yaml):
     assert res.exit_code == 2 and "duplicate id 'fu1'" in res.output
     res = runner.invoke(app, ["validate", str(write_yaml(binomial_yaml + "name: again\n"))])
     assert res.exit_code == 2 and "duplicate key 'name'" in res.output
+
+
+def test_the_given_value_is_named_once(binomial_yaml, write_yaml):
+    """Regression: "..., got 'high' (got 'high')": our validators' messages already name the value."""
+    path = write_yaml(binomial_yaml.replace("altitude_m: 1000", "altitude_m: high", 1))
+    res = runner.invoke(app, ["validate", str(path)])
+    assert res.exit_code == 2
+    text = " ".join(res.output.split())
+    assert text.count("'high'") == 1, text

@@ -85,7 +85,9 @@ def _problems_from_validation(exc: ValidationError, model: Any, file: str, lines
         else:
             value = err.get("input")
             shown = repr(value) if isinstance(value, (int, float, str, bool)) or value is None else None
-            msg = err["msg"].replace("Value error, ", "") + (f" (got {shown})" if shown else "")
+            msg = err["msg"].replace("Value error, ", "")
+            if shown and f"got {shown}" not in msg:  # our own validators already say what they got
+                msg += f" (got {shown})"
         out.append(InputError(msg, file=file, line=line_for(lines, full), field=dotted(full) or None))
     return out
 
