@@ -295,3 +295,16 @@ def test_naive_yardstick_is_stored_and_used_for_a_file_of_new_months_only(params
     bad.write_text(json.dumps(bad_doc))
     res = runner.invoke(app, base + ["--params", str(bad), "--data", str(tiny_csv)])
     assert res.exit_code == 2 and "damaged" in res.output
+
+
+def test_until_after_the_data_ends_the_fit_with_the_data(small_grid, tiny_csv, tmp_path):
+    """Regression: --until 2030-01-01 fitted 2024-01..2030-01, 65 months without reports, and predicted
+    from a level that had drifted blind; the fit now ends with the last month that has modelled records."""
+    out = tmp_path / "p.json"
+    res = runner.invoke(app, ["calibrate", "--data", str(tiny_csv), "--until", "2030-01-01", "--out", str(out),
+                              "--runs", "2"])
+    assert res.exit_code == 0, res.output
+    assert "is after the last modelled record" in " ".join(res.output.split())
+    doc = json.loads(out.read_text())
+    assert doc["fit_until"] == "2024-08-31" and doc["last_month"] == "2024-08"
+    assert doc["data"]["until_requested"] == "2030-01-01"

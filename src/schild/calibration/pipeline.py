@@ -214,6 +214,15 @@ def calibrate(df: pd.DataFrame, *, until: pd.Timestamp, since: pd.Timestamp | No
         classes = ", ".join(sorted({c for c, _ in SIM_GROUPS.values()}))
         raise InputError(f"no rated launches of the modelled classes ({classes}) "
                          f"between {since.date() if since is not None else 'the start'} and {until.date()}")
+    requested = until
+    last_data_month = str(win["month"].max())
+    if until.strftime("%Y-%m") > last_data_month:
+        # months after the data would be fitted as months without reports (the level drifting blind) and
+        # could never be validated: the fit ends with the last month that has modelled records
+        until = pd.Period(last_data_month, "M").end_time.normalize()
+        if progress:
+            progress(f"note: --until {requested.date()} is after the last modelled record "
+                     f"({win['window_start'].max().date()}); the fit ends with its month, on {until.date()}")
     last_month = until.strftime("%Y-%m")
     if progress:
         progress("simulating the scenario family on the design grid")
@@ -225,7 +234,8 @@ def calibrate(df: pd.DataFrame, *, until: pd.Timestamp, since: pd.Timestamp | No
     t_fit = time.perf_counter() - t0 - t_tables
     data_info: dict[str, Any] = {
         "since": since.strftime("%Y-%m-%d") if since is not None else None,
-        "until": until.strftime("%Y-%m-%d"), "first_month": str(win["month"].min()), "last_month": last_month,
+        "until": until.strftime("%Y-%m-%d"), "until_requested": requested.strftime("%Y-%m-%d"),
+        "first_month": str(win["month"].min()), "last_month": last_month,
         "windows": {g: int((win["group"] == g).sum()) for g in GROUP_ORDER if (win["group"] == g).any()},
     }
     if data_file is not None:
