@@ -29,7 +29,7 @@ def describe(type_id: str, section: str, entry: BaseModel, catalog: Catalog) -> 
     title = f"{section[:-1]} {type_id}" + (f": {entry.name}" if getattr(entry, "name", None) else "")
     table = Table(title=title, caption="basis 'assumption' = team placeholder, tunable in a scenario's catalog:")
     for col in ("field", "value", "range", "unit", "confidence", "basis", "sources"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")  # a narrow terminal wraps a field name, never cuts it
     for label, v in _rows("", entry):
         if isinstance(v, SourcedValue):
             basis = f"[yellow]{v.basis}[/]" if v.is_assumption else v.basis
