@@ -154,8 +154,9 @@ def validate(
         fail(exc)
     sc = spec.scenario
     n = sum(r.count for r in sc.raids)
-    console.print(f"[green]ok[/]: {escape(str(scenario))}: scenario {escape(repr(sc.name))}: {len(sc.assets)} "
-                  f"assets, {len(sc.sensors)} sensors, {len(sc.fire_units)} fire units, {len(sc.raids)} raids ({n} threats)")
+    console.print(f"[green]ok[/]: {escape(str(scenario))}: scenario {escape(repr(sc.name))}: "
+                  f"{len(sc.assets)} assets, {len(sc.sensors)} sensors, {len(sc.fire_units)} fire units, "
+                  f"{len(sc.raids)} raids ({n} threats)")
 
 
 @app.command()
