@@ -54,3 +54,21 @@ def test_result_intervals_stop_at_zero():
     assert s.mean == 25.0 and s.ci95[0] == 0.0 and s.ci95[1] > 50.0
     assert Stat.of(np.array([0.0, 50.0])).ci95[0] < 0.0
     assert _stat(np.array([10.0, 11.0, 12.0, 13.0])).ci95 == Stat.of(np.array([10.0, 11.0, 12.0, 13.0])).ci95
+
+
+def test_result_files_get_ordinary_permissions(tmp_path):
+    """Regression: results written through a temporary file came out owner-only (0600), whatever the
+    umask; they now get the mode an ordinary new file gets (0644 under umask 022)."""
+    import os
+
+    old = os.umask(0o022)
+    try:
+        target = tmp_path / "r.json"
+        atomic_write_text(target, "{}")
+        assert (target.stat().st_mode & 0o777) == 0o644
+        os.umask(0o077)
+        private = tmp_path / "p.json"
+        atomic_write_text(private, "{}")
+        assert (private.stat().st_mode & 0o777) == 0o600
+    finally:
+        os.umask(old)

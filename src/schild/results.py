@@ -192,11 +192,34 @@ class SimulationResult:
         raise ValueError("events were not recorded: simulate(..., record_events=True)")
 
 
+def _umask() -> int:
+    """The process's umask, read without changing it where the system tells it (Linux), else by a swap."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def temp_file_beside(path: Path) -> tuple[int, str]:
+    """A temporary file next to ``path`` (same file system, so the final rename is atomic), with the
+    permissions an ordinary new file would get (mkstemp's are owner-only: a results file must not come
+    out private where the user's umask says otherwise)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.chmod(tmp, 0o666 & ~_umask())
+    return fd, tmp
+
+
 def atomic_write_text(path: str | Path, text: str) -> None:
     """Write via a temporary file and rename, so a crash never leaves a half-written result."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = temp_file_beside(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)

@@ -7,7 +7,6 @@ are identical for any number of workers and any chunking.
 from __future__ import annotations
 
 import os
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ from .compile import World, compile_world
 from .engine.battle_manager import ASSIGN_EXACT, ASSIGNMENT_MODES, warm_up_exact
 from .engine.kernel import run_chunk, run_one
 from .errors import InputError
-from .results import EVENT_KINDS, RunArrays, SimulationResult
+from .results import EVENT_KINDS, RunArrays, SimulationResult, temp_file_beside
 from .scenario.catalog_models import THREAT_CLASSES
 from .scenario.loading import ScenarioSpec, read_scenario
 
@@ -202,7 +201,7 @@ def simulate(world: World | ScenarioSpec | str | Path, runs: int = 100, seed: in
                     if writer is None:
                         ep = Path(events_path)
                         ep.parent.mkdir(parents=True, exist_ok=True)
-                        fd, tmp_events = tempfile.mkstemp(dir=ep.parent, prefix=f".{ep.name}.", suffix=".tmp")
+                        fd, tmp_events = temp_file_beside(ep)
                         os.close(fd)
                         writer = pq.ParquetWriter(tmp_events, table.schema)
                     writer.write_table(table)
