@@ -71,21 +71,36 @@ def test_forecast_returns_to_mu_at_rate_phi(cruise_table):
         assert rate(_post(hi, lo, 0.7), month) == pytest.approx(rate(_post(a, None, None), month), abs=0.01)
 
 
-def test_reverting_fit_finds_the_long_run_level(cruise_table, cruise_windows):
-    """Months scattered around one level, then a last quarter pushed up: the reverting fit puts mu near
-    the long-run level, and its six-months-ahead forecast lies between that level and the last one."""
-    rng = np.random.default_rng(7)
-    months = month_range("2022-07", "2024-06")
+#: Quarters the synthetic level path spends away from its long-run level: three excursions that revert,
+#: and the last training quarter, which has not reverted yet.
+_EXCURSIONS = ("2021-01", "2021-02", "2021-03", "2022-04", "2022-05", "2022-06",
+               "2023-07", "2023-08", "2023-09", "2024-04", "2024-05", "2024-06")
+
+
+@pytest.mark.parametrize("data_seed", [0, 4])
+def test_reverting_fit_finds_the_long_run_level(cruise_table, cruise_windows, data_seed):
+    """Four years at one level with quarters pushed up that revert, the last one not yet: the reverting
+    fit's long-run level mu is the path's mean level, the last level sits above it, and the forecast six
+    months on lies between the two.
+
+    The claims are on the posterior mode (a deterministic optimisation) and on the forecast, which
+    averages over the draws: a single short random-walk chain's median of mu moves by +-0.6 between
+    chain seeds on this data, so it is not a claim this test can make."""
+    rng = np.random.default_rng(data_seed)
+    months = month_range("2020-07", "2024-06")
     win = cruise_windows(months, rng)
-    truth = np.where(np.array(win["month"] >= "2024-04"), 1.2, -0.5)
+    truth = np.where(win["month"].isin(_EXCURSIONS).to_numpy(), 1.2, -0.5)
     d_, l_ = cruise_table.interp(np.maximum(1.0, 0.25 * win["launched"].to_numpy()), truth)
     win["defeated"] = rng.binomial(win["launched"].astype(int), np.clip(d_ + l_, 0, 1)).astype(float)
     win["destroyed"], win["lost"] = win["defeated"], 0.0
     fit = fit_group("cruise", win, months, cruise_table, share_fixed=0.25, reverting=True, n_iter=3000,
                     n_draws=100, seed=3)
+    mode = fit.model.unpack(fit.theta)
+    path_mean = float(np.mean(truth))
+    assert abs(mode["mu"] - path_mean) < 0.35, (mode["mu"], path_mean)
+    assert mode["level"][-1] > mode["mu"] + 0.5, (mode["level"][-1], mode["mu"])
+    assert 0.0 < mode["phi"] < 1.0
     d = fit.summary_draws()
-    assert abs(np.median(d["mu"]) - (-0.5)) < 0.5, np.median(d["mu"])
-    assert d["level_last"].mean() > np.median(d["mu"]) + 0.3, (d["level_last"].mean(), np.median(d["mu"]))
     assert 0.0 <= d["phi"].min() and d["phi"].max() <= 1.0
     post = posterior_block({"cruise": fit}, months[-1], 100, 0)
     ahead = pd.DataFrame({"window_start": [pd.Timestamp("2024-12-10")], "month": ["2024-12"],
@@ -93,5 +108,5 @@ def test_reverting_fit_finds_the_long_run_level(cruise_table, cruise_windows):
     r = predict_months(post, ahead, runs=100, seed=0, method="table", tables={"cruise": cruise_table})
     rate = r[("cruise", "2024-12")].mean() / 400.0
     at = lambda a: float(np.sum(cruise_table.interp(np.array([100.0]), np.array([a]))))  # noqa: E731
-    assert at(-0.5) - 0.03 < rate < at(1.2) + 0.01, (rate, at(-0.5), at(1.2))
     assert math.isfinite(rate)
+    assert at(-0.5) - 0.03 < rate < at(1.2) + 0.01, (rate, at(-0.5), at(1.2))
