@@ -6,15 +6,17 @@
 >>> result.summary()
 """
 
+from ._lazy import install as _install_lazy
+
 __version__ = "0.1.0"
 
-from .compile import World, compile_world  # noqa: E402
-from .errors import InputError, ScenarioError  # noqa: E402
-from .results import SimulationResult, Stat  # noqa: E402
-from .scenario.loading import read_scenario, scenario_from_dict, scenario_from_text  # noqa: E402
-from .simulate import DefenceState, load_scenario, simulate  # noqa: E402
-
-__all__ = [
-    "World", "compile_world", "InputError", "ScenarioError", "SimulationResult", "Stat", "read_scenario",
-    "scenario_from_dict", "scenario_from_text", "DefenceState", "load_scenario", "simulate", "__version__",
-]
+_LAZY = {
+    "World": "compile", "compile_world": "compile",
+    "InputError": "errors", "ScenarioError": "errors",
+    "SimulationResult": "results", "Stat": "results",
+    "read_scenario": "scenario.loading", "scenario_from_dict": "scenario.loading",
+    "scenario_from_text": "scenario.loading",
+    "DefenceState": "simulate", "load_scenario": "simulate", "simulate": "simulate",
+}
+__all__ = [*_LAZY, "__version__"]
+_install_lazy(__name__, _LAZY)  # numpy, numba, scipy and pandas load on first use of these names

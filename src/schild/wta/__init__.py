@@ -6,16 +6,12 @@ entry point the battle manager calls at each decision epoch.
 
 from __future__ import annotations
 
-from .io import WTAFormatError, generate_instance, read_instance, write_instance
-from .problem import WTAProblem, WTASolution
-from .solve import solve
+from .._lazy import install as _install_lazy
 
-__all__ = [
-    "WTAFormatError",
-    "WTAProblem",
-    "WTASolution",
-    "generate_instance",
-    "read_instance",
-    "solve",
-    "write_instance",
-]
+_LAZY = {
+    "WTAFormatError": "io", "generate_instance": "io", "read_instance": "io", "write_instance": "io",
+    "WTAProblem": "problem", "WTASolution": "problem",
+    "solve": "solve",
+}
+__all__ = sorted(_LAZY)
+_install_lazy(__name__, _LAZY)  # numpy and numba load on first use (``schild --help`` stays fast)
