@@ -6,15 +6,23 @@ scenario, which may define new types or override fields of built-in ones.
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from .values import Sourced, SourcedValue
 
 THREAT_CLASSES: tuple[str, ...] = ("drone", "decoy", "cruise", "ballistic", "aeroballistic")
 ThreatClass = Literal["drone", "decoy", "cruise", "ballistic", "aeroballistic"]
 SensorKind = Literal["radar", "acoustic", "optical"]
+ESCAPE_SPEED_MPS = 11_200.0
+"""Earth's escape speed: anything faster leaves the Earth and is no air threat or interceptor."""
+MAX_UNIT_COUNT = 1_000_000
+"""Most launchers, rounds or channels of a fire unit type; keeps magazines in exact 64-bit integers."""
+
+
+def _num(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() and abs(x) < 1e15 else f"{x:g}"
 
 
 def _check(name: str, v: SourcedValue | None, lo: float | None = None, hi: float | None = None,
@@ -24,14 +32,30 @@ def _check(name: str, v: SourcedValue | None, lo: float | None = None, hi: float
     x = v.value
     if lo is not None and (x < lo or (lo_open and x == lo)):
         op = ">" if lo_open else ">="
-        raise ValueError(f"{name} must be {op} {lo:g}, got {x:g}")
+        raise ValueError(f"{name} must be {op} {_num(lo)}, got {_num(x)}")
     if hi is not None and x > hi:
-        raise ValueError(f"{name} must be <= {hi:g}, got {x:g}")
+        raise ValueError(f"{name} must be <= {_num(hi)}, got {_num(x)}")
 
 
-class _Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+class _Bounded(BaseModel):
+    """A model whose sourced numbers have bounds; a value out of bounds is named at its own field."""
 
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
+
+    # field name -> (low, high, low excluded)
+    BOUNDS: ClassVar[dict[str, tuple[float | None, float | None, bool]]] = {}
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _in_bounds(cls, v: Any, info: ValidationInfo) -> Any:
+        bounds = cls.BOUNDS.get(info.field_name or "")
+        if bounds is not None and isinstance(v, SourcedValue):
+            lo, hi, lo_open = bounds
+            _check(info.field_name or "", v, lo, hi, lo_open)
+        return v
+
+
+class _Entry(_Bounded):
     name: str | None = None
     notes: str | None = None
 
@@ -40,7 +64,7 @@ class ThreatType(_Entry):
     """A kind of air threat: how it flies and what it costs the attacker."""
 
     threat_class: ThreatClass = Field(alias="class")
-    speed_mps: Sourced = Field(description="Mean ground speed along the path, m/s.")
+    speed_mps: Sourced = Field(description="Mean ground speed along the path, m/s; at most 11,200 (escape speed).")
     altitude_m: Sourced | None = Field(
         default=None, description="Cruise altitude (drone, decoy, cruise); ignored for ballistic.")
     apogee_m: Sourced | None = Field(
@@ -51,14 +75,14 @@ class ThreatType(_Entry):
     unit_cost_usd: Sourced = Field(default_factory=lambda: SourcedValue(value=0.0))
     warhead_kg: Sourced | None = None
 
+    BOUNDS: ClassVar[dict[str, tuple[float | None, float | None, bool]]] = {
+        "speed_mps": (0, ESCAPE_SPEED_MPS, True), "altitude_m": (0, None, False), "apogee_m": (0, None, True),
+        "range_km": (0, None, True), "terminal_dive_km": (0, None, False), "unit_cost_usd": (0, None, False),
+        "warhead_kg": (0, None, False),
+    }
+
     @model_validator(mode="after")
-    def _ranges(self) -> "ThreatType":
-        _check("speed_mps", self.speed_mps, 0, lo_open=True)
-        _check("altitude_m", self.altitude_m, 0)
-        _check("apogee_m", self.apogee_m, 0, lo_open=True)
-        _check("range_km", self.range_km, 0, lo_open=True)
-        _check("terminal_dive_km", self.terminal_dive_km, 0)
-        _check("unit_cost_usd", self.unit_cost_usd, 0)
+    def _needs_altitude(self) -> "ThreatType":
         if self.threat_class in ("drone", "decoy", "cruise") and self.altitude_m is None:
             raise ValueError(f"a {self.threat_class} threat needs altitude_m (its cruise altitude)")
         return self
@@ -68,13 +92,12 @@ class InterceptorType(_Entry):
     """A round: interceptor missile, gun burst, interceptor drone."""
 
     unit_cost_usd: Sourced
-    speed_mps: Sourced = Field(description="Mean fly-out speed, m/s (sets time to intercept).")
+    speed_mps: Sourced = Field(
+        description="Mean fly-out speed, m/s (sets time to intercept); at most 11,200 (escape speed).")
 
-    @model_validator(mode="after")
-    def _ranges(self) -> "InterceptorType":
-        _check("unit_cost_usd", self.unit_cost_usd, 0)
-        _check("speed_mps", self.speed_mps, 0, lo_open=True)
-        return self
+    BOUNDS: ClassVar[dict[str, tuple[float | None, float | None, bool]]] = {
+        "unit_cost_usd": (0, None, False), "speed_mps": (0, ESCAPE_SPEED_MPS, True),
+    }
 
 
 class SensorType(_Entry):
@@ -89,13 +112,10 @@ class SensorType(_Entry):
     detects: tuple[ThreatClass, ...] | None = Field(
         default=None, description="Threat classes it can detect; default: all (radar), drone+decoy (acoustic).")
 
-    @model_validator(mode="after")
-    def _ranges(self) -> "SensorType":
-        _check("range_km", self.range_km, 0, lo_open=True)
-        _check("mast_height_m", self.mast_height_m, 0)
-        _check("max_target_altitude_m", self.max_target_altitude_m, 0)
-        _check("min_target_altitude_m", self.min_target_altitude_m, 0)
-        return self
+    BOUNDS: ClassVar[dict[str, tuple[float | None, float | None, bool]]] = {
+        "range_km": (0, None, True), "mast_height_m": (0, None, False),
+        "max_target_altitude_m": (0, None, False), "min_target_altitude_m": (0, None, False),
+    }
 
     def detected_classes(self) -> tuple[str, ...]:
         if self.detects is not None:
@@ -105,10 +125,8 @@ class SensorType(_Entry):
         return THREAT_CLASSES
 
 
-class EnvelopeEntry(BaseModel):
+class EnvelopeEntry(_Bounded):
     """Where and how well an effector engages one threat class."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     min_range_km: Sourced = Field(default_factory=lambda: SourcedValue(value=0.0))
     max_range_km: Sourced
@@ -116,13 +134,13 @@ class EnvelopeEntry(BaseModel):
     max_altitude_m: Sourced
     pk: Sourced = Field(description="Single-shot kill probability against this class.")
 
+    BOUNDS: ClassVar[dict[str, tuple[float | None, float | None, bool]]] = {
+        "min_range_km": (0, None, False), "max_range_km": (0, None, True), "min_altitude_m": (0, None, False),
+        "max_altitude_m": (0, None, True), "pk": (0, 1, False),
+    }
+
     @model_validator(mode="after")
-    def _ranges(self) -> "EnvelopeEntry":
-        _check("min_range_km", self.min_range_km, 0)
-        _check("max_range_km", self.max_range_km, 0, lo_open=True)
-        _check("min_altitude_m", self.min_altitude_m, 0)
-        _check("max_altitude_m", self.max_altitude_m, 0, lo_open=True)
-        _check("pk", self.pk, 0, 1)
+    def _ordered(self) -> "EnvelopeEntry":
         if self.min_range_km.value >= self.max_range_km.value:
             raise ValueError("min_range_km must be below max_range_km")
         if self.min_altitude_m.value >= self.max_altitude_m.value:
@@ -134,12 +152,12 @@ class EffectorType(_Entry):
     """A fire unit type: its magazine, rate of fire and engagement envelope per threat class."""
 
     interceptor: str
-    launchers: Sourced
-    rounds_per_launcher: Sourced
+    launchers: Sourced = Field(description="Launchers of the unit, 1 to 1,000,000.")
+    rounds_per_launcher: Sourced = Field(description="Rounds each launcher holds, 1 to 1,000,000.")
     reserve_rounds: Sourced = Field(
         default_factory=lambda: SourcedValue(value=0.0),
-        description="Rounds held at the unit beyond those loaded, used for reloads.")
-    fire_channels: Sourced = Field(description="Simultaneous engagements the unit can guide.")
+        description="Rounds held at the unit beyond those loaded, used for reloads; at most 1,000,000.")
+    fire_channels: Sourced = Field(description="Simultaneous engagements the unit can guide, 1 to 1,000,000.")
     reaction_time_s: Sourced = Field(description="From first detection to the first possible shot.")
     reload_time_s: Sourced = Field(default_factory=lambda: SourcedValue(value=0.0))
     engagement_time_s: Sourced = Field(
@@ -148,12 +166,15 @@ class EffectorType(_Entry):
     system_cost_usd: Sourced | None = Field(default=None, description="Acquisition cost of one unit.")
     envelope: dict[ThreatClass, EnvelopeEntry]
 
+    BOUNDS: ClassVar[dict[str, tuple[float | None, float | None, bool]]] = {
+        "launchers": (1, MAX_UNIT_COUNT, False), "rounds_per_launcher": (1, MAX_UNIT_COUNT, False),
+        "fire_channels": (1, MAX_UNIT_COUNT, False), "reserve_rounds": (0, MAX_UNIT_COUNT, False),
+        "reaction_time_s": (0, None, False), "reload_time_s": (0, None, False),
+        "engagement_time_s": (0, None, False), "system_cost_usd": (0, None, False),
+    }
+
     @model_validator(mode="after")
-    def _ranges(self) -> "EffectorType":
-        for name in ("launchers", "rounds_per_launcher", "fire_channels"):
-            _check(name, getattr(self, name), 1)
-        for name in ("reserve_rounds", "reaction_time_s", "reload_time_s", "engagement_time_s"):
-            _check(name, getattr(self, name), 0)
+    def _has_envelope(self) -> "EffectorType":
         if not self.envelope:
             raise ValueError("envelope must name at least one threat class")
         return self

@@ -19,7 +19,7 @@ from pyproj import Geod
 from ..catalog import merged_raw
 from ..errors import InputError, ScenarioError
 from .catalog_models import Catalog, EffectorType, InterceptorType, SensorType, ThreatType
-from .schema import Scenario
+from .schema import MAX_FLIGHT_S, Scenario
 from .yaml_lines import Loc, dotted, line_for, load_yaml_with_lines, parse_yaml_with_lines
 
 _GEOD = Geod(ellps="WGS84")
@@ -156,6 +156,10 @@ def _cross_check(sc: Scenario, cat: Catalog, file: str, lines: dict[Loc, int]) -
             bad(f"raid can never reach its target: {dist_m / 1000.0:.0f} km from launch point to "
                 f"{raid.target!r} exceeds the {threat.range_km.value:.0f} km range of {raid.threat!r}",
                 ("raids", i, "from"))
+        elif dist_m / threat.speed_mps.value > MAX_FLIGHT_S:
+            bad(f"raid would fly {dist_m / threat.speed_mps.value / 86_400:.0f} days to its target at the "
+                f"{threat.speed_mps.value:g} m/s of {raid.threat!r}; a flight may last at most 30 days",
+                ("raids", i, "threat"))
     return problems
 
 

@@ -7,24 +7,35 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .catalog_models import THREAT_CLASSES, ThreatClass
+from .values import Real, Whole
+
+
+MAX_WINDOW_S = 30 * 86_400.0
+"""Latest launch time: a raid's launches spread over more than 30 days are not one raid."""
+MAX_FLIGHT_S = 30 * 86_400.0
+"""Longest flight from launch to impact; bounds the samples of a path (one per 2 s at most)."""
+MAX_THREATS_PER_RAID = 100_000
+"""Over 100 times the largest raid on record; bounds the engine's per-threat arrays."""
+MAX_ROUNDS = 1_000_000
+"""More rounds than any fire unit holds; keeps magazine arithmetic in exact 64-bit integers."""
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
 
 class Point(_Model):
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    lat: Real = Field(ge=-90, le=90)
+    lon: Real = Field(ge=-180, le=180)
 
 
 class Asset(_Model):
     """Something defended: a city, a power plant, an airbase."""
 
     id: str
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
-    value: float = Field(default=1.0, ge=0, description="Relative value used by threat evaluation.")
+    lat: Real = Field(ge=-90, le=90)
+    lon: Real = Field(ge=-180, le=180)
+    value: Real = Field(default=1.0, ge=0, description="Relative value used by threat evaluation.")
     kind: str | None = None
 
 
@@ -33,18 +44,20 @@ class Site(_Model):
 
     id: str
     type: str
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
-    alt_m: float = Field(default=0.0, ge=-500, le=9000, description="Ground altitude above sea level.")
+    lat: Real = Field(ge=-90, le=90)
+    lon: Real = Field(ge=-180, le=180)
+    alt_m: Real = Field(default=0.0, ge=-500, le=9000, description="Ground altitude above sea level.")
 
 
 class Sensor(Site):
-    mast_height_m: float | None = Field(default=None, ge=0, description="Overrides the type's mast.")
+    mast_height_m: Real | None = Field(default=None, ge=0, description="Overrides the type's mast.")
 
 
 class FireUnit(Site):
-    rounds: int | None = Field(default=None, ge=0, description="Rounds loaded at start (default: full).")
-    reserve_rounds: int | None = Field(default=None, ge=0, description="Overrides the type's reserve.")
+    rounds: Whole | None = Field(default=None, ge=0, le=MAX_ROUNDS,
+                                 description="Rounds loaded at start (default: full); at most 1,000,000.")
+    reserve_rounds: Whole | None = Field(default=None, ge=0, le=MAX_ROUNDS,
+                                         description="Overrides the type's reserve; at most 1,000,000.")
 
 
 class Raid(_Model):
@@ -52,36 +65,39 @@ class Raid(_Model):
 
     id: str | None = None
     threat: str
-    count: int = Field(ge=0)
+    count: Whole = Field(ge=0, le=MAX_THREATS_PER_RAID,
+                         description="Threats in the raid; at most 100,000 (over 100 times the largest on record).")
     origin: Point = Field(alias="from")
     target: str
-    launch_window_s: tuple[float, float] = (0.0, 0.0)
+    launch_window_s: tuple[Real, Real] = Field(
+        default=(0.0, 0.0), description="[start, end] of the launches in seconds, 0 <= start <= end <= 30 days.")
     launch_pattern: Literal["random", "even"] = Field(
         default="random", description="Launch times uniform at random in the window, or evenly spaced.")
 
     @field_validator("launch_window_s")
     @classmethod
     def _window(cls, v: tuple[float, float]) -> tuple[float, float]:
-        if v[0] < 0 or v[1] < v[0]:
-            raise ValueError(f"launch_window_s must be [start, end] with 0 <= start <= end, got {list(v)}")
+        if v[0] < 0 or v[1] < v[0] or v[1] > MAX_WINDOW_S:
+            raise ValueError("launch_window_s must be [start, end] with 0 <= start <= end <= "
+                             f"{MAX_WINDOW_S:.0f} (30 days), got {list(v)}")
         return v
 
 
 class ClassDoctrine(_Model):
     """How one threat class is engaged."""
 
-    salvo: int = Field(default=1, ge=1, le=8, description="Interceptors fired per engagement.")
-    max_engagements: int = Field(default=1, ge=1, le=8, description="Shoot-look-shoot: engagements per threat.")
-    look_time_s: float = Field(default=2.0, ge=0, description="Kill assessment time after an intercept.")
+    salvo: Whole = Field(default=1, ge=1, le=8, description="Interceptors fired per engagement.")
+    max_engagements: Whole = Field(default=1, ge=1, le=8, description="Shoot-look-shoot: engagements per threat.")
+    look_time_s: Real = Field(default=2.0, ge=0, description="Kill assessment time after an intercept.")
     engage: bool = Field(default=True, description="False: never engage this class.")
-    max_round_cost_usd: float | None = Field(
+    max_round_cost_usd: Real | None = Field(
         default=None, ge=0,
         description="Never spend a round dearer than this on this class (default: 500,000 USD for drones and "
                     "decoys, so Patriot, SAMP/T and NASAMS rounds are kept for missiles; no limit otherwise).")
     hold_for_cheaper: bool | None = Field(
         default=None,
         description="Wait for a cheaper layer still ahead on the threat's path (default: on for drones and decoys).")
-    cost_weight_per_usd: float | None = Field(
+    cost_weight_per_usd: Real | None = Field(
         default=None, ge=0,
         description="Asset-value units one USD of interceptors is worth giving up (default: 1e-6 for drones and "
                     "decoys, 1e-8 for missiles). An engagement is made only if value saved exceeds weighted cost.")
@@ -108,16 +124,15 @@ class Doctrine(_Model):
     cruise: ClassDoctrine = Field(default_factory=ClassDoctrine)
     ballistic: ClassDoctrine = Field(default_factory=lambda: ClassDoctrine(salvo=2))
     aeroballistic: ClassDoctrine = Field(default_factory=lambda: ClassDoctrine(salvo=2))
-    decoy_discrimination: float = Field(
+    decoy_discrimination: Real = Field(
         default=0.0, ge=0, le=1, description="Probability the battle manager recognises a decoy and holds fire.")
 
-    @model_validator(mode="before")
-    @classmethod
-    def _decoy_follows_drone(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "drone" in data and "decoy" not in data:
-            data = dict(data)
-            data["decoy"] = data["drone"]
-        return data
+    @model_validator(mode="after")
+    def _decoy_follows_drone(self) -> "Doctrine":
+        """Decoys are engaged as drones unless told otherwise (validated once, so a mistake is named once)."""
+        if "drone" in self.model_fields_set and "decoy" not in self.model_fields_set:
+            self.decoy = self.drone.model_copy()
+        return self
 
     def for_class(self, cls_name: str) -> ClassDoctrine:
         return getattr(self, cls_name)
@@ -129,8 +144,8 @@ class EWZone(_Model):
     id: str | None = None
     center: Point | None = Field(
         default=None, description="Centre of the zone; default: around every defended asset.")
-    radius_km: float = Field(default=30.0, gt=0)
-    defeat_probability: dict[ThreatClass, float] = Field(default_factory=dict)
+    radius_km: Real = Field(default=30.0, gt=0)
+    defeat_probability: dict[ThreatClass, Real] = Field(default_factory=dict)
 
     @field_validator("defeat_probability")
     @classmethod
@@ -150,11 +165,11 @@ class BattleManager(_Model):
         default="heuristic",
         description="heuristic: value/cost greedy (real time); exact: optimal assignment per epoch; "
                     "doctrine: first come first served baseline.")
-    hold_per_channel: int = Field(
+    hold_per_channel: Whole = Field(
         default=2, ge=0, le=100,
         description="At most this many threats per fire channel of a cheaper unit ahead may be held for it "
                     "at one epoch; the rest are engaged now (keeps a saturated cheap layer from starving).")
-    time_budget_ms: float = Field(
+    time_budget_ms: Real = Field(
         default=50.0, gt=0, le=60_000,
         description="Time the exact assigner may spend per decision epoch (it uses its best answer then).")
 

@@ -8,21 +8,39 @@ from the YAML file to a report.
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 Confidence = Literal["high", "medium", "low", "user"]
 Basis = Literal["published", "derived", "assumption", "user"]
+
+FINITE_ONLY = "a finite number (.inf, -.inf and .nan are not allowed)"
+
+
+def _plain_number(v: object) -> object:
+    """Refuse what YAML reads as a number but a user never meant as one: true/false and .inf/.nan."""
+    if isinstance(v, bool):
+        raise ValueError(f"expected a number, not a boolean; got {v!r}")
+    if isinstance(v, float) and not math.isfinite(v):
+        raise ValueError(f"must be {FINITE_ONLY}, got {v!r}")
+    return v
+
+
+Real = Annotated[float, BeforeValidator(_plain_number), AllowInfNan(False)]
+"""A finite float; a boolean is refused rather than read as 0 or 1."""
+Whole = Annotated[int, BeforeValidator(_plain_number)]
+"""An integer; a boolean is refused rather than read as 0 or 1."""
 
 
 class SourcedValue(BaseModel):
     """A number with its public sources, confidence and basis (published / derived / assumption)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    value: float
-    range: tuple[float, float] | None = Field(
+    value: Real
+    range: tuple[Real, Real] | None = Field(
         default=None, description="Published low/high band the value was chosen from."
     )
     unit: str | None = None
@@ -47,15 +65,13 @@ class SourcedValue(BaseModel):
 
 def _coerce(v: object) -> object:
     """Accept a bare number (a user's own figure) as well as a full sourced mapping."""
-    if isinstance(v, bool):
-        raise ValueError("expected a number, got a boolean")
-    if isinstance(v, (int, float)):
-        return {"value": float(v)}
     if isinstance(v, str):
         try:  # YAML 1.1 reads 1e-3 (no dot) as a string; accept what is plainly a number
-            return {"value": float(v)}
+            v = float(v)
         except ValueError:
             raise ValueError(f"expected a number or a mapping with 'value', got {v!r}") from None
+    if isinstance(v, (int, float)):
+        return {"value": _plain_number(v)}
     return v
 
 
