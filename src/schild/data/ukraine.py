@@ -215,12 +215,13 @@ def _load_models_file(models_path: str | Path) -> tuple[dict[str, tuple[str, str
     if not p.exists():
         raise UkraineDataError("models file not found", file=p)
     if p.suffix.lower() in (".yaml", ".yml"):
-        import yaml
+        from ..errors import InputError
+        from ..scenario.yaml_lines import read_yaml_text, safe_load_limited
 
-        try:
-            data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise UkraineDataError(f"not valid YAML ({exc})", file=p) from exc
+        try:  # the limits on size, aliases and depth of scenario files hold here too
+            data = safe_load_limited(read_yaml_text(p), str(p)) or {}
+        except InputError as exc:
+            raise UkraineDataError(exc.message, file=p, line=exc.line) from None
         data = data.get("models", data) if isinstance(data, dict) else data
         if not isinstance(data, dict):
             raise UkraineDataError("expected a mapping 'model name: {threat_type: ..., class: ...}'",

@@ -20,7 +20,7 @@ from ..catalog import merged_raw
 from ..errors import InputError, ScenarioError
 from .catalog_models import Catalog, EffectorType, InterceptorType, SensorType, ThreatType
 from .schema import MAX_FLIGHT_S, Scenario
-from .yaml_lines import Loc, dotted, line_for, load_yaml_with_lines, parse_yaml_with_lines
+from .yaml_lines import Loc, dotted, line_for, parse_yaml_with_lines, read_yaml_text
 
 _GEOD = Geod(ellps="WGS84")
 _SECTION_MODELS: dict[str, type[BaseModel]] = {
@@ -185,8 +185,8 @@ def spec_from_data(data: Any, lines: dict[Loc, int], file: str, text_for_hash: s
 
 def read_scenario(path: str | Path) -> ScenarioSpec:
     """Load and validate a scenario file; raises ``InputError`` naming file, line and field."""
-    data, lines = load_yaml_with_lines(path)
-    text = Path(path).read_text(encoding="utf-8")
+    text = read_yaml_text(path)  # read once: the same text is parsed and hashed
+    data, lines = parse_yaml_with_lines(text, str(path))
     return spec_from_data(data, lines, str(path), text)
 
 
