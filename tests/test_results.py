@@ -18,7 +18,9 @@ def test_stat_student_t_interval():
     half = 4.302652729911275 * 1.0 / math.sqrt(3)  # t(0.975, 2) * sd / sqrt(n)
     assert s.mean == 2.0
     assert s.ci95 == pytest.approx((2.0 - half, 2.0 + half))
-    assert Stat.of(np.array([5.0])).ci95 == (5.0, 5.0)
+    one = Stat.of(np.array([5.0]))  # one run: no interval (its spread is unknown, not zero)
+    assert one.mean == 5.0 and all(math.isnan(x) for x in one.ci95)
+    assert one.to_dict() == {"mean": 5.0, "ci95": [None, None]}
     assert Stat.of(np.full(10, 7.0)).ci95 == (7.0, 7.0)
     assert Stat.of(np.array([np.nan, 1.0])).to_dict()["mean"] is None
 

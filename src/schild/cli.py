@@ -62,12 +62,24 @@ def _fmt(x: float) -> str:
 
 
 def _summary_table(result) -> Table:
-    table = Table(title=f"{escape(result.world.name)}: {result.runs} runs, seed {result.seed}")
+    runs = f"{result.runs} run" + ("s" if result.runs != 1 else "")
+    table = Table(title=f"{escape(result.world.name)}: {runs}, seed {result.seed}")
     for col in ("figure", "mean", "95% CI"):
         table.add_column(col, justify="left" if col == "figure" else "right")
     for row in result.summary().itertuples(index=False):
-        table.add_row(escape(row.figure), _fmt(row.mean), f"{_fmt(row.ci95_low)} .. {_fmt(row.ci95_high)}")
+        ci = "n/a (1 run)" if result.runs < 2 else f"{_fmt(row.ci95_low)} .. {_fmt(row.ci95_high)}"
+        table.add_row(escape(row.figure), _fmt(row.mean), ci)
     return table
+
+
+def _summary_notes(result) -> list[str]:
+    """The lines printed under the summary table: how to read it."""
+    from .results import EXCHANGE_RATIO_LEGEND
+
+    notes = [EXCHANGE_RATIO_LEGEND]
+    if result.runs < 2:
+        notes.append("one run gives no 95% confidence interval; use --runs 2 or more")
+    return notes
 
 
 @app.command()
@@ -105,6 +117,8 @@ def run(
     except InputError as exc:
         fail(exc)
     console.print(_summary_table(result))
+    for note in _summary_notes(result):
+        console.print(note, markup=False, highlight=False)
     if json_out is not None:
         try:
             result.write_json(json_out)

@@ -21,11 +21,14 @@ from scipy import stats
 from .scenario.catalog_models import THREAT_CLASSES
 
 EVENT_KINDS = ("launch", "detect", "shoot", "kill", "miss", "ew_defeat", "leak")
+ONE_RUN_NOTE = "one run gives no 95% confidence interval: every ci95 is null; use 2 runs or more"
+EXCHANGE_RATIO_LEGEND = "exchange_ratio = interceptor cost / threat cost (above 1: the defence pays more)"
 
 
 @dataclass(frozen=True)
 class Stat:
-    """Mean of a per-run figure with a 95% confidence interval of the mean (Student t)."""
+    """Mean of a per-run figure with a 95% confidence interval of the mean (Student t); one run gives no
+    interval (NaN bounds, ``null`` in JSON): its spread is unknown, not zero."""
 
     mean: float
     ci95: tuple[float, float]
@@ -41,7 +44,7 @@ class Stat:
             return cls(float("nan"), (float("nan"), float("nan")), v)
         m = float(v.mean())
         if n < 2:
-            return cls(m, (m, m), v)
+            return cls(m, (float("nan"), float("nan")), v)
         sd = float(v.std(ddof=1))
         half = float(stats.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
         lo = m - half if lower is None else max(lower, m - half)
@@ -145,13 +148,15 @@ class SimulationResult:
             rows.append((f"interceptors.{name}", s.mean, s.ci95[0], s.ci95[1]))
         for i, name in enumerate(self.world.asset_ids):
             s = _stat(a.leaked_per_asset[:, i])
-            rows.append((f"asset.{name}.leaked", s.mean, s.ci95[0], s.ci95[1]))
+            rows.append((f"asset.{name}.leaked_lethal", s.mean, s.ci95[0], s.ci95[1]))
         return pd.DataFrame(rows, columns=["figure", "mean", "ci95_low", "ci95_high"])
 
     def to_dict(self) -> dict[str, Any]:
         a = self.arrays
         pr = self.per_run()
         out: dict[str, Any] = {"runs": self.runs, "seed": self.seed, "scenario": self.world.name}
+        if self.runs < 2:
+            out["note"] = ONE_RUN_NOTE
         for key in ("launched", "killed", "ew_defeated", "leaked", "leaked_lethal", "shots", "engagements"):
             out[key] = _stat(pr[key]).to_dict()
         out["by_class"] = {
@@ -163,7 +168,7 @@ class SimulationResult:
             }
             for c in self.classes_present()
         }
-        out["per_asset"] = {aid: {"leaked": _stat(a.leaked_per_asset[:, i]).to_dict()}
+        out["per_asset"] = {aid: {"leaked_lethal": _stat(a.leaked_per_asset[:, i]).to_dict()}
                             for i, aid in enumerate(self.world.asset_ids)}
         out["interceptors"] = {name: _stat(a.shots_per_interceptor[:, i]).to_dict()
                                for i, name in enumerate(self.world.interceptors)}

@@ -30,7 +30,7 @@ def test_run_writes_json_and_events(binomial_yaml, write_yaml, tmp_path):
     for key in ("launched", "killed", "ew_defeated", "leaked", "shots", "exchange_ratio"):
         assert _is_stat(d[key]), key
     assert _is_stat(d["by_class"]["drone"]["launched"]) and _is_stat(d["by_class"]["drone"]["leaked"])
-    assert _is_stat(d["per_asset"]["city"]["leaked"])
+    assert _is_stat(d["per_asset"]["city"]["leaked_lethal"])
     assert _is_stat(d["interceptors"]["test_missile"])
     assert _is_stat(d["cost_usd"]["interceptors"]) and _is_stat(d["cost_usd"]["threats"])
     m = d["manifest"]
