@@ -178,10 +178,36 @@ def _input_error(exc: Exception, filename: str) -> InputError:
         exc.file = exc.file or filename
         return exc
     if isinstance(exc, yaml.MarkedYAMLError):
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        return InputError(f"malformed YAML: {exc.problem or exc.context}", file=filename, line=line)
+        message, line = _describe_marked(exc)
+        return InputError(f"malformed YAML: {message}", file=filename, line=line)
     return InputError(f"malformed YAML: {exc}", file=filename)
+
+
+_UNCLOSED = {"while parsing a flow mapping": "a closing '}'", "while parsing a flow sequence": "a closing ']'",
+             "while scanning a quoted scalar": "the closing quote"}
+"""PyYAML contexts that open something which must be closed: when closing fails, the mistake is where it
+was opened (the problem is only noticed on a later line)."""
+
+
+def _describe_marked(exc: yaml.MarkedYAMLError) -> tuple[str, int | None]:
+    """The message and the line of a PyYAML error, keeping both the context ("while parsing a flow
+    mapping", where it started) and the problem (what was found, where)."""
+    context_line = exc.context_mark.line + 1 if exc.context_mark is not None else None
+    problem_line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
+    problem = exc.problem or ""
+    if not exc.context:
+        return problem, problem_line
+    if context_line is None:
+        return f"{exc.context}: {problem}", problem_line
+    text = f"{exc.context} (started at line {context_line}): {problem}"
+    if problem_line is None or problem_line == context_line:
+        return text, context_line
+    closing = _UNCLOSED.get(exc.context)
+    if closing is None:  # e.g. a block mapping: the problem's own line is the mistake
+        return text, problem_line
+    at_end = "stream end" in problem or "end of stream" in problem
+    where = "at the end of the file" if at_end else f"on line {problem_line}"
+    return f"{text} {where}; is {closing} missing?", context_line
 
 
 def line_for(lines: dict[Loc, int], loc: Loc) -> int | None:
