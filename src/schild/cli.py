@@ -25,6 +25,27 @@ catalog_app = typer.Typer(no_args_is_help=True, help="Browse the built-in catalo
 app.add_typer(catalog_app, name="catalog")
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("schild")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            from . import __version__ as number
+        typer.echo(f"schild {number}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    show_version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                      help="Print the installed version and exit."),
+) -> None:
+    # options that belong to `schild` itself, before any command
+    pass
+
+
 class _LazyConsole:
     """Create the rich console on first use, so the terminal width is read when a command runs."""
 
