@@ -72,6 +72,12 @@ def fail(exc: Exception) -> None:
     raise typer.Exit(code=2)
 
 
+def warn(messages: tuple[str, ...]) -> None:
+    """What is valid but almost surely not meant (e.g. no sensors), in yellow on stderr."""
+    for message in messages:
+        err_console.print(f"[bold yellow]warning:[/] {escape(message)}", highlight=False, markup=True, soft_wrap=True)
+
+
 def _fmt(x: float) -> str:
     if x != x:  # NaN
         return "-"
@@ -129,6 +135,7 @@ def run(
             if path is not None:
                 check_output_file(option, path)
         world = load_scenario(scenario)
+        warn(world.spec.warnings)
         with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err_console.get(), transient=True) as bar:
             task = bar.add_task(f"simulating {escape(world.name)}", total=runs)
@@ -192,6 +199,7 @@ def validate(
     console.print(f"[green]ok[/]: {escape(str(scenario))}: scenario {escape(repr(sc.name))}: "
                   f"{len(sc.assets)} assets, {len(sc.sensors)} sensors, {len(sc.fire_units)} fire units, "
                   f"{len(sc.raids)} raids ({n} threats)")
+    warn(spec.warnings)
 
 
 @app.command()

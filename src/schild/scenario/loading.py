@@ -1,7 +1,8 @@
 """Read a scenario file, validate it, resolve its catalogue and check every cross-reference.
 
-All problems found are reported at once, each with file, line and field, so a user fixes a file in
-one pass rather than one error per run.
+All problems found are reported at once, in file order, each with file, line and field, so a user fixes
+a file in one pass rather than one error per run: the schema, every catalogue entry and the
+cross-references are checked independently of one another.
 """
 
 from __future__ import annotations
@@ -9,20 +10,19 @@ from __future__ import annotations
 import hashlib
 import json
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from pyproj import Geod
 
 from ..catalog import merged_raw
 from ..errors import InputError, ScenarioError
 from .catalog_models import Catalog, EffectorType, InterceptorType, SensorType, ThreatType
-from .schema import MAX_FLIGHT_S, Scenario
+from .cross_check import cross_check, scenario_warnings
+from .schema import Scenario
 from .yaml_lines import Loc, dotted, line_for, parse_yaml_with_lines, read_yaml_text
 
-_GEOD = Geod(ellps="WGS84")
 _SECTION_MODELS: dict[str, type[BaseModel]] = {
     "threats": ThreatType, "interceptors": InterceptorType, "sensors": SensorType, "effectors": EffectorType,
 }
@@ -36,6 +36,8 @@ class ScenarioSpec:
     catalog: Catalog
     source: str
     sha256: str
+    warnings: tuple[str, ...] = field(default=())
+    """Valid but almost surely not meant (e.g. no sensors, so every threat leaks), as FILE:LINE: field: text."""
 
 
 def _model_at(model: Any, loc: Loc) -> Any:
@@ -92,75 +94,58 @@ def _problems_from_validation(exc: ValidationError, model: Any, file: str, lines
     return out
 
 
-def _resolve_catalog(data: dict[str, Any], file: str, lines: dict[Loc, int]) -> tuple[Catalog | None, list[InputError]]:
-    overrides = data.get("catalog") or {}
-    raw = merged_raw(overrides if isinstance(overrides, dict) else {})
+@dataclass
+class _ResolvedCatalog:
+    """The catalogue's valid entries, the ids of all entries (valid or not) and the problems of the rest."""
+
+    catalog: Catalog
+    defined: dict[str, set[str]]
+    raw_effectors: dict[str, Any]
+    problems: list[InputError]
+
+
+def _overrides(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The scenario's catalogue sections that are mappings (the schema reports any other shape)."""
+    catalog = data.get("catalog")
+    if not isinstance(catalog, dict):
+        return {}
+    return {section: entries for section, entries in catalog.items()
+            if section in _SECTION_MODELS and isinstance(entries, dict)}
+
+
+def _resolve_catalog(data: dict[str, Any], file: str, lines: dict[Loc, int]) -> _ResolvedCatalog:
+    overrides = _overrides(data)
+    raw = merged_raw(overrides)
     problems: list[InputError] = []
     valid: dict[str, Any] = {"sources": raw.get("sources", {})}
+    defined: dict[str, set[str]] = {}
     for section, model in _SECTION_MODELS.items():
         valid[section] = {}
-        for type_id, fields in (raw.get(section) or {}).items():
-            local = type_id in (overrides.get(section) or {})
+        entries = raw.get(section) or {}
+        defined[section] = {type_id for type_id in entries if isinstance(type_id, str)}
+        for type_id, fields in entries.items():
+            if not isinstance(fields, dict):  # named by the schema ("Input should be a valid dictionary")
+                continue
+            local = type_id in overrides.get(section, {})
             where = file if local else "schild built-in catalogue"
             try:
-                if not isinstance(fields, dict):
-                    raise InputError(f"expected a mapping of fields, got {type(fields).__name__}")
                 valid[section][type_id] = model.model_validate(fields)
             except ValidationError as exc:
                 problems += _problems_from_validation(exc, model, where, lines if local else {},
                                                       ("catalog", section, type_id) if local else ())
-            except InputError as exc:
-                problems.append(InputError(exc.message, file=where, line=line_for(lines, ("catalog", section, type_id)),
-                                           field=f"catalog.{section}.{type_id}"))
-    if problems:
-        return None, problems
-    return Catalog(**valid), []
+    return _ResolvedCatalog(Catalog(**valid), defined, raw.get("effectors") or {}, problems)
 
 
-def _known(ids: typing.Iterable[str]) -> str:
-    ids = sorted(ids)
-    shown = ", ".join(ids[:40])
-    return shown + (", ..." if len(ids) > 40 else "")
-
-
-def _cross_check(sc: Scenario, cat: Catalog, file: str, lines: dict[Loc, int]) -> list[InputError]:
-    problems: list[InputError] = []
-
-    def bad(msg: str, loc: Loc) -> None:
-        problems.append(InputError(msg, file=file, line=line_for(lines, loc), field=dotted(loc)))
-
-    for eid, eff in cat.effectors.items():
-        if eff.interceptor not in cat.interceptors:
-            bad(f"effector type {eid!r} uses unknown interceptor {eff.interceptor!r}; known: "
-                f"{_known(cat.interceptors)}", ("catalog", "effectors", eid, "interceptor"))
-    for i, s in enumerate(sc.sensors):
-        if s.type not in cat.sensors:
-            bad(f"unknown sensor type {s.type!r}; known: {_known(cat.sensors)}", ("sensors", i, "type"))
-    for i, fu in enumerate(sc.fire_units):
-        if fu.type not in cat.effectors:
-            bad(f"unknown effector type {fu.type!r}; known: {_known(cat.effectors)}", ("fire_units", i, "type"))
-    assets = {a.id: a for a in sc.assets}
-    for i, raid in enumerate(sc.raids):
-        threat = cat.threats.get(raid.threat)
-        if threat is None:
-            bad(f"unknown threat type {raid.threat!r}; known: {_known(cat.threats)}", ("raids", i, "threat"))
-        target = assets.get(raid.target)
-        if target is None:
-            bad(f"unknown asset {raid.target!r} as target; assets: {_known(assets)}", ("raids", i, "target"))
-        if threat is None or target is None:
-            continue
-        _, _, dist_m = _GEOD.inv(raid.origin.lon, raid.origin.lat, target.lon, target.lat)
-        if dist_m < 1.0:
-            bad("raid starts on its target (distance 0 km)", ("raids", i, "from"))
-        elif threat.range_km is not None and dist_m / 1000.0 > threat.range_km.value:
-            bad(f"raid can never reach its target: {dist_m / 1000.0:.0f} km from launch point to "
-                f"{raid.target!r} exceeds the {threat.range_km.value:.0f} km range of {raid.threat!r}",
-                ("raids", i, "from"))
-        elif dist_m / threat.speed_mps.value > MAX_FLIGHT_S:
-            bad(f"raid would fly {dist_m / threat.speed_mps.value / 86_400:.0f} days to its target at the "
-                f"{threat.speed_mps.value:g} m/s of {raid.threat!r}; a flight may last at most 30 days",
-                ("raids", i, "threat"))
-    return problems
+def _in_file_order(problems: list[InputError]) -> list[InputError]:
+    """Problems by line, each once (the built-in catalogue's, without a line, last)."""
+    seen: set[tuple[Any, ...]] = set()
+    unique = []
+    for p in problems:
+        key = (p.file, p.line, p.field, p.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return sorted(unique, key=lambda p: (p.line is None, p.line or 0))
 
 
 def spec_from_data(data: Any, lines: dict[Loc, int], file: str, text_for_hash: str) -> ScenarioSpec:
@@ -172,15 +157,15 @@ def spec_from_data(data: Any, lines: dict[Loc, int], file: str, text_for_hash: s
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         problems += _problems_from_validation(exc, Scenario, file, lines)
-    catalog, cat_problems = _resolve_catalog(data, file, lines)
-    problems += cat_problems
-    if scenario is not None and catalog is not None:
-        problems += _cross_check(scenario, catalog, file, lines)
+    resolved = _resolve_catalog(data, file, lines)
+    problems += resolved.problems
+    problems += cross_check(data, resolved.catalog, resolved.defined, resolved.raw_effectors, file, lines)
     if problems:
-        raise ScenarioError(problems)
-    assert scenario is not None and catalog is not None
+        raise ScenarioError(_in_file_order(problems))
+    assert scenario is not None
     digest = hashlib.sha256(text_for_hash.encode("utf-8")).hexdigest()
-    return ScenarioSpec(scenario=scenario, catalog=catalog, source=file, sha256=digest)
+    warnings = tuple(scenario_warnings(scenario, resolved.catalog, file, lines))
+    return ScenarioSpec(scenario=scenario, catalog=resolved.catalog, source=file, sha256=digest, warnings=warnings)
 
 
 def read_scenario(path: str | Path) -> ScenarioSpec:

@@ -175,7 +175,8 @@ class BattleManager(_Model):
 
 
 class Scenario(_Model):
-    """A whole scenario file (schema_version 1)."""
+    """A whole scenario file (schema_version 1). Unique ids and references between sections are checked by
+    ``cross_check`` on loading, where each problem can be named at its own line."""
 
     schema_version: Literal[1]
     name: str
@@ -197,16 +198,6 @@ class Scenario(_Model):
             if key not in allowed:
                 raise ValueError(f"unknown catalog section {key!r}; allowed: {', '.join(allowed)}")
         return v
-
-    @model_validator(mode="after")
-    def _unique_ids(self) -> "Scenario":
-        for label, items in (("assets", self.assets), ("sensors", self.sensors), ("fire_units", self.fire_units)):
-            seen: set[str] = set()
-            for it in items:
-                if it.id in seen:
-                    raise ValueError(f"duplicate id {it.id!r} in {label}")
-                seen.add(it.id)
-        return self
 
 
 __all__ = ["Scenario", "Raid", "Asset", "Sensor", "FireUnit", "Doctrine", "ClassDoctrine", "EWZone",
