@@ -4,7 +4,7 @@ Run: python benchmarks/calibration_holdout.py --data missile_attacks_daily.csv
          [--until 2024-12-31] [--from 2025-01-01] [--to YYYY-MM-DD] [--runs 40] [--val-runs 200]
          [--seed 0] [--out-dir out/calibration]
 
-Does what ``schild calibrate`` then ``schild validate --data`` do, writes PARAMS.json, the validation
+Does what ``schild calibrate`` then ``schild score`` do, writes PARAMS.json, the validation
 JSON and the HTML/PNG report into ``--out-dir``, and prints per class our monthly-defeat-rate MAE and
 90% coverage beside the naive yardstick (the last six fitted months' rate held), with wall times.
 The issue's goal on months after the fit: MAE <= 3 pp (drones) and <= 8 pp (cruise), 90% intervals

@@ -1,4 +1,4 @@
-"""Rehearsal of a later release of the Air Force data: do calibrate and validate run end to end on it?
+"""Rehearsal of a later release of the Air Force data: do calibrate and score run end to end on it?
 
 Run: python benchmarks/calibration_later_release.py --data missile_attacks_daily_until_2025-06-30.csv
          [--shift-months 3] [--drone-factor 1.7] [--out-dir out/later_release]
@@ -15,7 +15,7 @@ after its end, with the practices the dataset's later rows are known to follow a
 It also writes the copied months as a file of their own (ISO dates with a zone offset) and validates on
 that: the naive yardstick must come from the parameters file, the same as with the whole file.
 
-Then it runs ``schild calibrate --until <end of the real file's last month>`` and ``schild validate --from <first
+Then it runs ``schild calibrate --until <end of the real file's last month>`` and ``schild score --from <first
 copied month>`` as a user would, checks the exit codes, that the unknown name is reported, that every
 modelled class has rows for the copied months, and prints the wall times. The copied months' rates mean
 nothing (they are earlier months moved on); only whether the code paths hold is measured. The data file
@@ -102,7 +102,7 @@ def main() -> None:
     if rc != 0:
         print(out[-3000:])
         sys.exit(1)
-    rc, out, t_val = run([*exe, "validate", "--data", str(stand_in), "--params", str(params), "--from", first,
+    rc, out, t_val = run([*exe, "score", "--data", str(stand_in), "--params", str(params), "--from", first,
                           "--json", str(vjson), "--report", str(args.out_dir / "report")])
     print(f"validate: exit {rc}, {t_val:.0f} s")
     problems = []
@@ -123,7 +123,7 @@ def main() -> None:
                   "  (rates of moved months: not a score)")
     new_only = stand_in.with_name(stand_in.stem + "_new_months_only.csv")
     vjson2 = args.out_dir / "validation_new_months_only.json"
-    rc2, out2, t_val2 = run([*exe, "validate", "--data", str(new_only), "--params", str(params), "--from", first,
+    rc2, out2, t_val2 = run([*exe, "score", "--data", str(new_only), "--params", str(params), "--from", first,
                              "--json", str(vjson2)])
     print(f"validate on a file of the new months only: exit {rc2}, {t_val2:.0f} s")
     if rc2 != 0:

@@ -157,38 +157,42 @@ def run(
         console.print(f"events: {events}", markup=False, highlight=False)
 
 
+_SEED_HELP_SCORE = "Seed of the predicted months' simulations; same seed, same scores."
+_PREDICT_WITH_HELP = ("auto: the fit's simulator tables inside their grid, fresh simulation outside; "
+                      "simulate: fresh simulation for every window.")
+_MODELS_HELP = "Model-name mapping that extends schild's (CSV 'model,threat_type,class' or YAML)."
+_EXTRA_COLUMNS_HELP = "Ignore (and name) CSV columns the loader does not know."
+
+
 @app.command()
 def validate(
     scenario: Optional[Path] = typer.Argument(None, help="Scenario YAML file to check."),
-    data: Optional[Path] = typer.Option(None, "--data", help="Ukrainian Air Force attacks CSV (hold-out check)."),
-    params: Optional[Path] = typer.Option(None, "--params", help="Calibrated parameters JSON."),
-    from_date: Optional[str] = typer.Option(None, "--from", help="First month to predict (YYYY-MM-DD)."),
-    until: Optional[str] = typer.Option(None, "--until", help="Last day to predict (YYYY-MM-DD)."),
-    json_out: Optional[Path] = typer.Option(None, "--json", help="Write the validation table as JSON."),
-    report: Optional[Path] = typer.Option(None, "--report", help="Folder for the HTML and PNG report."),
-    runs: int = typer.Option(200, "--runs", help="Replications per predicted month."),
-    seed: int = typer.Option(0, "--seed"),
-    allow_extra_columns: bool = typer.Option(False, "--allow-extra-columns",
-                                             help="Ignore (and name) CSV columns the loader does not know."),
-    models: Optional[Path] = typer.Option(
-        None, "--models", help="Model-name mapping that extends schild's (CSV 'model,threat_type,class' or YAML)."),
-    predict_with: str = typer.Option(
-        "auto", "--predict-with", help="auto: the fit's simulator tables inside their grid, fresh simulation "
-                                       "outside; simulate: fresh simulation for every window."),
+    # the forecast-scoring options of `schild score`, still accepted here (deprecated, hidden)
+    data: Optional[Path] = typer.Option(None, "--data", hidden=True),
+    params: Optional[Path] = typer.Option(None, "--params", hidden=True),
+    from_date: Optional[str] = typer.Option(None, "--from", hidden=True),
+    until: Optional[str] = typer.Option(None, "--until", hidden=True),
+    json_out: Optional[Path] = typer.Option(None, "--json", hidden=True),
+    report: Optional[Path] = typer.Option(None, "--report", hidden=True),
+    runs: int = typer.Option(200, "--runs", hidden=True),
+    seed: int = typer.Option(0, "--seed", hidden=True, help=_SEED_HELP_SCORE),
+    allow_extra_columns: bool = typer.Option(False, "--allow-extra-columns", hidden=True),
+    models: Optional[Path] = typer.Option(None, "--models", hidden=True),
+    predict_with: str = typer.Option("auto", "--predict-with", hidden=True),
 ) -> None:
-    """Check a scenario file, or (with --data and --params) predict months a calibration never saw."""
+    """Check a scenario file and point at the line of every mistake."""
     try:
         if data is not None or params is not None:
-            from .calibration.cli_support import run_validation
-
+            err_console.print("note: `schild validate --data ...` is deprecated; use `schild score --data ...` "
+                              "(same options)", markup=False, highlight=False, soft_wrap=True)
             if data is None or params is None or from_date is None:
                 raise InputError("hold-out validation needs --data CSV, --params PARAMS.json and --from DATE")
-            run_validation(data=data, params=params, from_date=from_date, until=until, json_out=json_out,
-                           report=report, runs=runs, seed=seed, console=console.get(),
-                           allow_extra_columns=allow_extra_columns, models=models, method=predict_with)
+            _score(data=data, params=params, from_date=from_date, until=until, json_out=json_out, report=report,
+                   runs=runs, seed=seed, allow_extra_columns=allow_extra_columns, models=models,
+                   predict_with=predict_with)
             return
         if scenario is None:
-            raise InputError("give a scenario file to check, or --data/--params/--from for a hold-out validation")
+            raise InputError("give a scenario file to check (forecasts are scored by `schild score`)")
         from .scenario.loading import read_scenario
 
         spec = read_scenario(scenario)
@@ -203,17 +207,44 @@ def validate(
 
 
 @app.command()
+def score(
+    data: Path = typer.Option(..., "--data", help="Ukrainian Air Force attacks CSV (the months to predict)."),
+    params: Path = typer.Option(..., "--params", help="Calibrated parameters JSON (from `schild calibrate`)."),
+    from_date: str = typer.Option(..., "--from", help="First month to predict (YYYY-MM-DD), after the fit."),
+    until: Optional[str] = typer.Option(None, "--until", help="Last day to predict (YYYY-MM-DD)."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Write the scores and rows as JSON."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Folder for the HTML and PNG report."),
+    runs: int = typer.Option(200, "--runs", help="Replications per predicted month."),
+    seed: int = typer.Option(0, "--seed", help=_SEED_HELP_SCORE),
+    allow_extra_columns: bool = typer.Option(False, "--allow-extra-columns", help=_EXTRA_COLUMNS_HELP),
+    models: Optional[Path] = typer.Option(None, "--models", help=_MODELS_HELP),
+    predict_with: str = typer.Option("auto", "--predict-with", help=_PREDICT_WITH_HELP),
+) -> None:
+    """Score a calibration's forecasts: predict months it never saw, beside the naive yardstick."""
+    try:
+        _score(data=data, params=params, from_date=from_date, until=until, json_out=json_out, report=report,
+               runs=runs, seed=seed, allow_extra_columns=allow_extra_columns, models=models,
+               predict_with=predict_with)
+    except InputError as exc:
+        fail(exc)
+
+
+def _score(*, predict_with: str, **options) -> None:
+    from .calibration.cli_support import run_validation
+
+    run_validation(console=console.get(), method=predict_with, **options)
+
+
+@app.command()
 def calibrate(
     data: Path = typer.Option(..., "--data", help="Ukrainian Air Force attacks CSV (the file you downloaded)."),
     until: str = typer.Option(..., "--until", help="Last day of the training period (YYYY-MM-DD)."),
     out: Path = typer.Option(..., "--out", help="Where to write the fitted parameters (JSON)."),
     since: Optional[str] = typer.Option(None, "--since", help="First day of the training period."),
     runs: int = typer.Option(40, "--runs", help="Replications per simulated raid during the fit."),
-    seed: int = typer.Option(0, "--seed"),
-    allow_extra_columns: bool = typer.Option(False, "--allow-extra-columns",
-                                             help="Ignore (and name) CSV columns the loader does not know."),
-    models: Optional[Path] = typer.Option(
-        None, "--models", help="Model-name mapping that extends schild's (CSV 'model,threat_type,class' or YAML)."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the fit's simulations; same seed, same parameters."),
+    allow_extra_columns: bool = typer.Option(False, "--allow-extra-columns", help=_EXTRA_COLUMNS_HELP),
+    models: Optional[Path] = typer.Option(None, "--models", help=_MODELS_HELP),
 ) -> None:
     """Fit the Ukraine scenario family's uncertain parameters to reported outcomes up to a date."""
     try:

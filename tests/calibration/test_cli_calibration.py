@@ -1,4 +1,4 @@
-"""``schild calibrate`` and ``schild validate --data`` end to end on a tiny authored CSV."""
+"""``schild calibrate`` and ``schild score`` end to end on a tiny authored CSV."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def params_file(small_grid_module, tmp_path_factory) -> Path:
     return out
 
 
-def test_calibrate_then_validate(params_file, tiny_csv, tmp_path):
+def test_calibrate_then_score(params_file, tiny_csv, tmp_path):
     doc = json.loads(params_file.read_text())
     assert doc["format"] == "schild-calibration/1" and doc["fit_until"] == "2024-06-30"
     assert set(doc["groups"]) == {"drone", "cruise", "ballistic", "aeroballistic"}
@@ -35,7 +35,7 @@ def test_calibrate_then_validate(params_file, tiny_csv, tmp_path):
     assert doc["groups"]["drone"]["posterior"]["ew"]["mean"] >= 0
 
     out, rep = tmp_path / "v.json", tmp_path / "report"
-    res = runner.invoke(app, ["validate", "--data", str(tiny_csv), "--params", str(params_file), "--from",
+    res = runner.invoke(app, ["score", "--data", str(tiny_csv), "--params", str(params_file), "--from",
                               "2024-07-01", "--until", "2024-08-31", "--json", str(out), "--report", str(rep),
                               "--runs", "30", "--seed", "2"])
     assert res.exit_code == 0, res.output
@@ -86,10 +86,10 @@ def test_calibrate_then_validate(params_file, tiny_csv, tmp_path):
     (["calibrate", "--data", "{csv}", "--until", "2021-01-31", "--out", "{tmp}/p.json"], "no rated launches"),
     (["calibrate", "--data", "{csv}", "--until", "2024-06-30", "--since", "2024-07-01", "--out", "{tmp}/p.json"],
      "after"),
-    (["validate", "--data", "{csv}", "--params", "{tmp}/bad.json", "--from", "2024-07-01"], "not a schild calibration"),
-    (["validate", "--data", "{csv}", "--params", "{tmp}/missing.json", "--from", "2024-07-01"], "not found"),
+    (["score", "--data", "{csv}", "--params", "{tmp}/bad.json", "--from", "2024-07-01"], "not a schild calibration"),
+    (["score", "--data", "{csv}", "--params", "{tmp}/missing.json", "--from", "2024-07-01"], "not found"),
     (["validate", "--data", "{csv}", "--params", "{tmp}/bad.json"], "needs --data"),
-    (["validate", "--data", "{csv}", "--params", "{tmp}/broken.json", "--from", "2024-07-01"], "incomplete"),
+    (["score", "--data", "{csv}", "--params", "{tmp}/broken.json", "--from", "2024-07-01"], "incomplete"),
     # regressions: an --out under a file ended in FileExistsError after the whole fit
     (["calibrate", "--data", "{csv}", "--until", "2024-06-30", "--out", "{tmp}/afile/p.json"],
      "is a file, not a directory"),
@@ -105,15 +105,15 @@ def test_bad_input_exits_2(args, needle, tiny_csv, tmp_path):
     assert needle in res.output
 
 
-def test_validate_refuses_a_report_path_that_is_a_file(params_file, tiny_csv, tmp_path):
+def test_score_refuses_a_report_path_that_is_a_file(params_file, tiny_csv, tmp_path):
     (tmp_path / "afile").write_text("")
-    res = runner.invoke(app, ["validate", "--data", str(tiny_csv), "--params", str(params_file), "--from",
+    res = runner.invoke(app, ["score", "--data", str(tiny_csv), "--params", str(params_file), "--from",
                               "2024-07-01", "--report", str(tmp_path / "afile")])
     assert res.exit_code == 2 and "names a directory" in res.output
 
 
-def test_validate_refuses_fitted_months(params_file, tiny_csv):
-    res = runner.invoke(app, ["validate", "--data", str(tiny_csv), "--params", str(params_file), "--from",
+def test_score_refuses_fitted_months(params_file, tiny_csv):
+    res = runner.invoke(app, ["score", "--data", str(tiny_csv), "--params", str(params_file), "--from",
                               "2024-06-01"])
     assert res.exit_code == 2 and "fitted period" in res.output
 
@@ -122,7 +122,7 @@ def test_extra_column_is_an_error_unless_allowed_and_then_named(params_file, tin
     lines = tiny_csv.read_text().splitlines()
     wide = tmp_path / "wide.csv"
     wide.write_text("\n".join([lines[0] + ",new_column"] + [ln + ",x" for ln in lines[1:]]) + "\n")
-    args = ["validate", "--data", str(wide), "--params", str(params_file), "--from", "2024-07-01",
+    args = ["score", "--data", str(wide), "--params", str(params_file), "--from", "2024-07-01",
             "--until", "2024-07-31", "--runs", "10", "--json", str(tmp_path / "v.json")]
     res = runner.invoke(app, args)
     assert res.exit_code == 2 and "new_column" in res.output and "--allow-extra-columns" in res.output
@@ -138,7 +138,7 @@ def test_models_option_maps_new_names_and_shahed_counts_are_noted(params_file, t
     counted = "2024-07-27 19:00,2024-07-28 08:30,Shahed-136/131,,Ukraine,,30.0,27.0,3.0,,,18,,,,,,,,,,kpszsu/x"
     data = tmp_path / "more.csv"
     data.write_text("\n".join(lines + [new, counted]) + "\n")
-    args = ["validate", "--data", str(data), "--params", str(params_file), "--from", "2024-07-01",
+    args = ["score", "--data", str(data), "--params", str(params_file), "--from", "2024-07-01",
             "--until", "2024-07-31", "--runs", "10", "--json", str(tmp_path / "v.json")]
     res = runner.invoke(app, args)
     assert res.exit_code == 0, res.output
@@ -178,7 +178,7 @@ def test_calibrate_never_reads_rows_after_until(small_grid, tiny_csv, tmp_path):
 
 
 def test_predict_with_option_and_parameters_without_tables(params_file, tiny_csv, tmp_path):
-    base = ["validate", "--data", str(tiny_csv), "--from", "2024-07-01", "--until", "2024-07-31", "--runs", "10"]
+    base = ["score", "--data", str(tiny_csv), "--from", "2024-07-01", "--until", "2024-07-31", "--runs", "10"]
     res = runner.invoke(app, base + ["--params", str(params_file), "--json", str(tmp_path / "a.json")])
     assert res.exit_code == 0, res.output
     assert "from the fit's tables" in res.output
@@ -230,7 +230,7 @@ def test_naive_yardstick_is_stored_and_used_for_a_file_of_new_months_only(params
     new_only = tmp_path / "new_only.csv"
     new_only.write_text("\n".join([head] + [ln for ln in body if ln[:7] >= "2024-07"]) + "\n")
     assert len(new_only.read_text().splitlines()) < len(lines)
-    base = ["validate", "--params", str(params_file), "--from", "2024-07-01", "--until", "2024-08-31",
+    base = ["score", "--params", str(params_file), "--from", "2024-07-01", "--until", "2024-08-31",
             "--runs", "10", "--seed", "3"]
     out_full, out_new = tmp_path / "full.json", tmp_path / "new.json"
     assert runner.invoke(app, base + ["--data", str(tiny_csv), "--json", str(out_full)]).exit_code == 0

@@ -1,4 +1,4 @@
-"""The ``schild calibrate`` and ``schild validate --data`` commands."""
+"""The ``schild calibrate`` and ``schild score`` commands."""
 
 from __future__ import annotations
 
