@@ -30,6 +30,8 @@ PRICING_NODES = 20_000  # per-target search nodes in pricing; beyond, fall back 
 ENUM_NODES = 50_000_000
 SEED_SINGLES = 10  # best single-unit plans per target put in the first master
 ALPHA = 0.8
+MIP_MIN_S = 0.01  # shortest MIP time limit given to HiGHS
+MIP_REL_GAP = 1e-6  # HiGHS's relative gap for the plan MIPs (tighter when the caller asks for it)
 RESET_AFTER = 15  # CG iterations without a better bound before re-centring
 
 
@@ -163,15 +165,15 @@ class Master:
         lam = np.maximum(0.0, -dual[n:])
         return self.h.getInfo().objective_function_value, sigma, lam, np.array(sol.col_value)
 
-    def solve_mip(self, time_limit_s: float, x_start=None):
+    def solve_mip(self, time_limit_s: float, x_start=None, rel_gap: float = MIP_REL_GAP):
         """Set-partitioning MIP over the pool; returns (status, obj, bound, chosen columns)."""
         self.sync()
         h = new_highs()
         lp = self.h.getLp()
         lp.integrality_ = [highspy.HighsVarType.kInteger] * lp.num_col_
         h.passModel(lp)
-        h.setOptionValue("time_limit", max(0.01, float(time_limit_s)))
-        h.setOptionValue("mip_rel_gap", 1e-6)
+        h.setOptionValue("time_limit", max(MIP_MIN_S, float(time_limit_s)))
+        h.setOptionValue("mip_rel_gap", float(rel_gap))
         h.setOptionValue("mip_abs_gap", 1e-9)
         if x_start is not None:
             start = self.pool.start_vector(x_start)
@@ -208,6 +210,17 @@ def _lagrangian(data, lam, max_nodes):
     return lower, float(lower.sum() - np.dot(lam, units)), costs, st, w, c
 
 
+def _lagrangian_until(data, lam, max_nodes, deadline):
+    """``_lagrangian`` priced in chunks of targets, or ``None`` once ``deadline`` passes."""
+    values, q, allowed, units, caps, ucost = data
+    res = price_until(values, q, np.ascontiguousarray(lam + ucost), units, allowed, caps, max_nodes,
+                      deadline)
+    if res is None:
+        return None
+    lower, costs, st, w, c = res
+    return lower, float(lower.sum() - np.dot(lam, units)), costs, st, w, c
+
+
 def _price_round(pool: PlanPool, data, sigma, lam_lp, lam_price, tol, deadline=None):
     """Price at ``lam_price``; add plans whose reduced cost at the LP duals is negative.
 
@@ -233,17 +246,25 @@ def _price_round(pool: PlanPool, data, sigma, lam_lp, lam_price, tol, deadline=N
     return added, bound
 
 
-def _enumerate(pool: PlanPool, data, lam, min_priced, delta, budget):
-    """Add every plan with priced cost within ``delta`` of its target's minimum."""
+def _enumerate(pool: PlanPool, data, lam, min_priced, delta, budget, deadline=np.inf,
+               max_nodes=ENUM_NODES):
+    """Add every plan with priced cost within ``delta`` of its target's minimum.
+
+    Returns the number of plans, ``-1`` when more than ``budget`` plans or ``max_nodes`` search
+    nodes for one target would be needed (the window's bound would not be valid), or ``-2`` once
+    ``deadline`` (perf_counter, checked between targets) passes.
+    """
     values, q, allowed, units, caps, ucost = data
     lam_eff = np.ascontiguousarray(lam + ucost)
     total = 0
     for j in range(q.shape[1]):
+        if time.perf_counter() >= deadline:
+            return -2
         ub = np.where(allowed[:, j], units, 0).astype(np.int64)
-        nf, cost, red, st, w, ct, _, _ = search_plans(
+        nf, cost, red, st, w, ct, complete, _ = search_plans(
             values[j], np.ascontiguousarray(q[:, j]), lam_eff, ub, int(caps[j]),
-            float(min_priced[j]), float(delta), False, budget - total, ENUM_NODES)
-        if nf < 0:
+            float(min_priced[j]), float(delta), False, budget - total, max_nodes)
+        if nf < 0 or not complete:
             return -1
         total += nf
         for r in range(nf):
@@ -275,16 +296,22 @@ def column_generation(problem: WTAProblem, data, best_x, deadline, log, tol):
             if gain[i, j] > 0 and caps[j] >= 1:
                 pool.add(j, float(values[j] * q[i, j] + ucost[i]), np.array([i], dtype=np.int64), one)
     center = marginal_unit_values(problem, best_x)
-    _, best_lb, costs0, st0, w0, c0 = _lagrangian(data, center, PRICING_NODES)
-    for j in range(n):
-        ww, cc = w0[st0[j]:st0[j + 1]], c0[st0[j]:st0[j + 1]]
-        pool.add(j, costs0[j] + float(np.dot(ucost[ww], cc)), ww, cc)
+    best_lb = -np.inf
+    first = _lagrangian_until(data, center, PRICING_NODES, deadline)
+    if first is not None:
+        _, best_lb, costs0, st0, w0, c0 = first
+        for j in range(n):
+            ww, cc = w0[st0[j]:st0[j + 1]], c0[st0[j]:st0[j + 1]]
+            pool.add(j, costs0[j] + float(np.dot(ucost[ww], cc)), ww, cc)
     master = Master(pool, units)
     z_lp = np.inf
     it = stall = 0
     while time.perf_counter() < deadline:
         it += 1
-        z_lp, sigma, lam_lp, _ = master.solve_lp()
+        lp = master.solve_lp(deadline - time.perf_counter())
+        if lp is None:  # out of time
+            break
+        z_lp, sigma, lam_lp, _ = lp
         if z_lp - best_lb <= tol * max(1.0, abs(z_lp)):
             break
         if center is None or stall >= RESET_AFTER:
@@ -293,10 +320,10 @@ def column_generation(problem: WTAProblem, data, best_x, deadline, log, tol):
         improved = False
         while True:
             lam_price = a * center + (1.0 - a) * lam_lp
-            added, bound = _price_round(pool, data, sigma, lam_lp, lam_price, tol)
+            added, bound = _price_round(pool, data, sigma, lam_lp, lam_price, tol, deadline)
             if bound > best_lb + tol:
                 best_lb, center, improved = bound, lam_price, True
-            if added or a == 0.0:
+            if added or a == 0.0 or time.perf_counter() >= deadline:
                 break
             a = 0.0 if a < 0.1 else a * 0.5  # mispricing: move towards the LP duals
         stall = 0 if improved else stall + 1
@@ -313,15 +340,14 @@ def solve_exact(problem: WTAProblem, time_limit_s: float = 600.0, seed: int | No
     t0 = time.perf_counter()
     deadline = t0 + float(time_limit_s)
     data = arrays(problem)
-    values, q, allowed, units, caps, ucost = data
-    m, n = q.shape
+    m, n = data[1].shape
 
     def log(msg):
         if verbose:
             print(f"[{time.perf_counter() - t0:8.2f}s] {msg}", flush=True)
 
     heur = solve_heuristic(problem, time_limit_s=min(1.0, 0.05 * time_limit_s), seed=seed,
-                           with_bound=False)
+                           with_bound=False, close=False)
     best_x, ub = heur.x, heur.objective
     log(f"heuristic UB {ub:.6f}")
     if m == 0 or n == 0:
@@ -329,25 +355,49 @@ def solve_exact(problem: WTAProblem, time_limit_s: float = 600.0, seed: int | No
     if heur.proven_optimal:  # e.g. one unit per target at most: solved by min-cost flow
         return WTASolution(best_x, ub, heur.lower_bound, heur.gap, True, time.perf_counter() - t0,
                            "exact", heur.status)
+    best_x, low, stat = close_gap(problem, data, best_x, deadline, rel_gap, log)
+    obj = problem.objective(best_x)
+    gap = relative_gap(obj, low)
+    return WTASolution(x=best_x, objective=obj, lower_bound=low, gap=gap,
+                       proven_optimal=gap <= rel_gap, status=stat,
+                       time_s=time.perf_counter() - t0, method="exact")
+
+
+def close_gap(problem: WTAProblem, data, best_x, deadline, rel_gap, log=lambda msg: None,
+              margin_s=1.0, max_columns=MAX_ENUM_COLUMNS, max_nodes=ENUM_NODES, mip_share=1.0):
+    """Improve ``best_x`` and prove it within ``rel_gap`` by ``deadline`` (perf_counter).
+
+    Column generation, a restricted-master MIP, then MIPs over growing reduced-cost windows;
+    a window starts only with more than ``margin_s`` left and is given up beyond
+    ``max_columns`` plans or ``max_nodes`` search nodes for one target.  A MIP gets ``mip_share``
+    of its time share (HiGHS overruns its limit a little) and is skipped below ``MIP_MIN_S``.
+    Returns ``(x, lower_bound, status)`` with ``lower_bound <= objective(x)`` (``-inf`` when no
+    column generation round finished in time).
+    """
+    values, q, allowed, units, caps, ucost = data
+    m, n = q.shape
+    ub = problem.objective(best_x)
     tol = 1e-9 * max(1.0, float(values.max()))
+    mip_gap = min(MIP_REL_GAP, rel_gap)
     pool, master, lam, lb, z_lp = column_generation(problem, data, best_x, deadline, log, tol)
-    # Exact per-target minima at the best prices anchor the enumeration.
-    priced, lb_anchor, *_ = _lagrangian(data, lam, ENUM_NODES)
-    lb = max(lb, lb_anchor)
-    log(f"LP {z_lp:.6f}, Lagrangian bound {lb:.6f}, pool {len(pool)}")
 
     def finish(stat):
-        low = min(lb, ub)
-        gap = relative_gap(ub, low)
-        return WTASolution(x=best_x, objective=problem.objective(best_x), lower_bound=low,
-                           gap=gap, proven_optimal=gap <= rel_gap, status=stat,
-                           time_s=time.perf_counter() - t0, method="exact")
+        return best_x, min(lb, ub), stat
 
+    # Exact per-target minima at the best prices anchor the enumeration.
+    anchor = _lagrangian_until(data, lam, max_nodes, deadline)
+    if anchor is None:
+        return finish("time limit in column generation")
+    priced, lb_anchor, *_ = anchor
+    lb = max(lb, lb_anchor)
+    log(f"LP {z_lp:.6f}, Lagrangian bound {lb:.6f}, pool {len(pool)}")
     if relative_gap(ub, lb) <= rel_gap:
         return finish("optimal after column generation")
     # A better incumbent from the restricted master MIP shrinks the enumeration.
-    left = deadline - time.perf_counter()
-    st, obj, _, cols = master.solve_mip(min(0.1 * left, 60.0), best_x)
+    limit = mip_share * min(0.1 * (deadline - time.perf_counter()), 60.0)
+    st, cols = "skipped", None
+    if limit >= MIP_MIN_S:
+        st, _obj, _bound, cols = master.solve_mip(limit, best_x, mip_gap)
     if cols is not None and problem.objective(_x_from_columns(pool, cols)) < ub:
         best_x = _x_from_columns(pool, cols)
         ub = problem.objective(best_x)
@@ -360,16 +410,21 @@ def solve_exact(problem: WTAProblem, time_limit_s: float = 600.0, seed: int | No
     delta = (ub - lb_anchor) / 8.0
     while True:
         delta = min(delta, ub - lb_anchor) + tol
-        if time.perf_counter() > deadline - 1.0:
+        if time.perf_counter() > deadline - margin_s:
             return finish("time limit")
         enum_pool = PlanPool(m, n)
         _add_solution_plans(enum_pool, best_x, values, q, ucost)
-        n_enum = _enumerate(enum_pool, data, lam, priced, delta, MAX_ENUM_COLUMNS)
+        n_enum = _enumerate(enum_pool, data, lam, priced, delta, max_columns, deadline, max_nodes)
         log(f"enumerated {n_enum} plans within {delta:.6g}")
+        if n_enum == -2:
+            return finish("time limit in the plan enumeration")
         if n_enum < 0:
             return finish("enumeration too large; bound from column generation only")
         final = Master(enum_pool, units)
-        st, obj, bound, cols = final.solve_mip(deadline - time.perf_counter(), best_x)
+        limit = mip_share * (deadline - time.perf_counter())
+        if limit < MIP_MIN_S:
+            return finish("time limit")
+        st, obj, bound, cols = final.solve_mip(limit, best_x, mip_gap)
         if cols is not None:
             x_new = _x_from_columns(enum_pool, cols)
             if problem.objective(x_new) < ub:

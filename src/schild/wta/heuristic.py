@@ -7,8 +7,10 @@ an exchange polish (``_ejection``: cyclic and path multi-exchanges), the
 master (column generation, LP rounding, a set-partitioning MIP over the plans
 seen, each only when it fits in the time left) and another polish.  Then
 destroy-and-repair rounds with polish until the time budget or a stall limit.
-The lower bound is the best valid Lagrangian value seen, or one priced from
-the final solution's marginal unit values.
+When they stall with at least ``CLOSE_MIN_S`` left, the exact method's phases
+(``exact.close_gap``) get the rest of the budget to improve the incumbent and
+prove it optimal.  The lower bound is the best valid Lagrangian value seen, or
+one priced from the final solution's marginal unit values.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import numpy as np
 from . import _heuristic_kernels as hk
 from ._assignment_start import TOP_K, assignment_start, proves_optimum
 from ._ejection import polish
-from ._lagrangian import bound_until, master_phase, subgradient_phase
+from ._lagrangian import MIP_LIMIT_SHARE, bound_until, master_phase, subgradient_phase
 from .problem import WTAProblem, WTASolution, relative_gap
 
 STALL_ROUNDS = 20  # destroy-repair rounds without improvement before stopping
@@ -39,6 +41,13 @@ BOUND_SHARE = 0.5  # share of the budget left for pricing a valid bound (else no
 RESERVE_SHARE, RESERVE_BASE_S, RESERVE_PAIR_S = 0.1, 0.002, 2e-8
 MUV_PAIR_S = 6e-8  # time of marginal_unit_values per (type, target) pair (69 ms at 800 x 1600)
 FLOW_ARC_S = 3e-7  # time of the full min-cost flow per (type, target) pair (47 ms at 300 x 600)
+CLOSE_MIN_S = 0.05  # time left when the repair rounds stall needed to hand over to the exact phases
+CLOSE_REL_GAP = 1e-9  # the gap those phases prove (the heuristic's "proven optimal")
+CLOSE_MARGIN_SHARE = 0.1  # of the time left then: a reduced-cost window starts only with more left
+#: Caps on those phases' uninterruptible steps, per second left: search nodes for one target's
+#: pricing or enumeration (2-5 M nodes/s measured: 5-10 % of the time left) and plans in a
+#: window (its master takes ~3 us a plan to build: 10 %).
+CLOSE_NODES_PER_S, CLOSE_COLUMNS_PER_S = 2e5, 3e4
 
 
 def arrays(problem: WTAProblem):
@@ -75,9 +84,25 @@ def marginal_unit_values(problem: WTAProblem, x: np.ndarray) -> np.ndarray:
     return lam
 
 
+def close_with_exact(problem: WTAProblem, data, x, deadline):
+    """Hand the incumbent to the exact method's phases until ``deadline``: ``(x, bound, note)``."""
+    from .exact import close_gap
+
+    left = deadline - time.perf_counter()
+    x, lb, note = close_gap(problem, data, x, deadline, CLOSE_REL_GAP,
+                            margin_s=CLOSE_MARGIN_SHARE * left,
+                            max_columns=max(1, int(CLOSE_COLUMNS_PER_S * left)),
+                            max_nodes=max(1, int(CLOSE_NODES_PER_S * left)),
+                            mip_share=MIP_LIMIT_SHARE)
+    return x, lb, f"; exact phases: {note}"
+
+
 def solve_heuristic(problem: WTAProblem, time_limit_s: float = 1.0, seed: int | None = None,
-                    with_bound: bool = True) -> WTASolution:
-    """Greedy + local search (+ Lagrangian phase) + destroy/repair within ``time_limit_s``."""
+                    with_bound: bool = True, close: bool = True) -> WTASolution:
+    """Greedy + local search (+ Lagrangian phase) + destroy/repair within ``time_limit_s``.
+
+    With ``close`` the exact method's phases get what is left once the repair rounds stall.
+    """
     t0 = time.perf_counter()
     budget = max(0.0, float(time_limit_s))
     values, q, allowed, units, caps, ucost = arrays(problem)
@@ -161,6 +186,13 @@ def solve_heuristic(problem: WTAProblem, time_limit_s: float = 1.0, seed: int | 
         else:
             stall += 1
     status += f", {cycles} exchange cycles, {rounds} repair rounds"
+    if (close and m and n and not proven and (n <= 1 or stall >= STALL_ROUNDS)
+            and deadline - time.perf_counter() > CLOSE_MIN_S):
+        x, close_lb, note = close_with_exact(problem, data, x, deadline)
+        status += note
+        lag_lb = max(lag_lb, close_lb)
+        best_obj = hk.objective(x, values, q, ucost)
+        proven = best_obj - lag_lb <= 1e-9 * max(1.0, abs(best_obj))
     objective = problem.objective(x)
     lb = 0.0
     # pricing a bound from the marginal unit values needs them first (~6e-8 s per pair, not interruptible)
