@@ -364,13 +364,16 @@ def solve_exact(problem: WTAProblem, time_limit_s: float = 600.0, seed: int | No
 
 
 def close_gap(problem: WTAProblem, data, best_x, deadline, rel_gap, log=lambda msg: None,
-              margin_s=1.0, max_columns=MAX_ENUM_COLUMNS, max_nodes=ENUM_NODES, mip_share=1.0):
+              margin_s=1.0, max_columns=MAX_ENUM_COLUMNS, max_nodes=ENUM_NODES, per_s_left=False,
+              mip_share=1.0, mip_reserve_s=0.0):
     """Improve ``best_x`` and prove it within ``rel_gap`` by ``deadline`` (perf_counter).
 
     Column generation, a restricted-master MIP, then MIPs over growing reduced-cost windows;
     a window starts only with more than ``margin_s`` left and is given up beyond
-    ``max_columns`` plans or ``max_nodes`` search nodes for one target.  A MIP gets ``mip_share``
-    of its time share (HiGHS overruns its limit a little) and is skipped below ``MIP_MIN_S``.
+    ``max_columns`` plans or ``max_nodes`` search nodes for one target (with ``per_s_left``:
+    that many per second left when the step starts).  A MIP gets ``mip_share``
+    of its time share less ``mip_reserve_s`` (HiGHS's setup and overrun) and is skipped below
+    ``MIP_MIN_S``.
     Returns ``(x, lower_bound, status)`` with ``lower_bound <= objective(x)`` (``-inf`` when no
     column generation round finished in time).
     """
@@ -379,13 +382,19 @@ def close_gap(problem: WTAProblem, data, best_x, deadline, rel_gap, log=lambda m
     ub = problem.objective(best_x)
     tol = 1e-9 * max(1.0, float(values.max()))
     mip_gap = min(MIP_REL_GAP, rel_gap)
+
+    def caps():
+        if not per_s_left:
+            return max_columns, max_nodes
+        left = max(0.0, deadline - time.perf_counter())
+        return max(1, int(max_columns * left)), max(1, int(max_nodes * left))
     pool, master, lam, lb, z_lp = column_generation(problem, data, best_x, deadline, log, tol)
 
     def finish(stat):
         return best_x, min(lb, ub), stat
 
     # Exact per-target minima at the best prices anchor the enumeration.
-    anchor = _lagrangian_until(data, lam, max_nodes, deadline)
+    anchor = _lagrangian_until(data, lam, caps()[1], deadline)
     if anchor is None:
         return finish("time limit in column generation")
     priced, lb_anchor, *_ = anchor
@@ -394,7 +403,7 @@ def close_gap(problem: WTAProblem, data, best_x, deadline, rel_gap, log=lambda m
     if relative_gap(ub, lb) <= rel_gap:
         return finish("optimal after column generation")
     # A better incumbent from the restricted master MIP shrinks the enumeration.
-    limit = mip_share * min(0.1 * (deadline - time.perf_counter()), 60.0)
+    limit = mip_share * min(0.1 * (deadline - time.perf_counter()), 60.0) - mip_reserve_s
     st, cols = "skipped", None
     if limit >= MIP_MIN_S:
         st, _obj, _bound, cols = master.solve_mip(limit, best_x, mip_gap)
@@ -414,14 +423,15 @@ def close_gap(problem: WTAProblem, data, best_x, deadline, rel_gap, log=lambda m
             return finish("time limit")
         enum_pool = PlanPool(m, n)
         _add_solution_plans(enum_pool, best_x, values, q, ucost)
-        n_enum = _enumerate(enum_pool, data, lam, priced, delta, max_columns, deadline, max_nodes)
+        col_cap, node_cap = caps()
+        n_enum = _enumerate(enum_pool, data, lam, priced, delta, col_cap, deadline, node_cap)
         log(f"enumerated {n_enum} plans within {delta:.6g}")
         if n_enum == -2:
             return finish("time limit in the plan enumeration")
         if n_enum < 0:
             return finish("enumeration too large; bound from column generation only")
         final = Master(enum_pool, units)
-        limit = mip_share * (deadline - time.perf_counter())
+        limit = mip_share * (deadline - time.perf_counter()) - mip_reserve_s
         if limit < MIP_MIN_S:
             return finish("time limit")
         st, obj, bound, cols = final.solve_mip(limit, best_x, mip_gap)

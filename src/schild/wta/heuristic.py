@@ -48,6 +48,11 @@ CLOSE_MARGIN_SHARE = 0.1  # of the time left then: a reduced-cost window starts 
 #: pricing or enumeration (2-5 M nodes/s measured: 5-10 % of the time left) and plans in a
 #: window (its master takes ~3 us a plan to build: 10 %).
 CLOSE_NODES_PER_S, CLOSE_COLUMNS_PER_S = 2e5, 3e4
+CLOSE_MIP_RESERVE_S = 0.01  # HiGHS's setup and overrun of a plan MIP's limit (~10 ms measured)
+#: Their setup (seed plans, first pricing, first master), which cannot be interrupted, per target and
+#: per pair (measured 27 ms at 100 x 200, 0.1 s at 400 x 800, 0.36 s at 800 x 1600): they start only
+#: when it takes at most half of the time left.
+CLOSE_TARGET_S, CLOSE_PAIR_S = 1.2e-4, 2.5e-7
 
 
 def arrays(problem: WTAProblem):
@@ -88,12 +93,11 @@ def close_with_exact(problem: WTAProblem, data, x, deadline):
     """Hand the incumbent to the exact method's phases until ``deadline``: ``(x, bound, note)``."""
     from .exact import close_gap
 
-    left = deadline - time.perf_counter()
     x, lb, note = close_gap(problem, data, x, deadline, CLOSE_REL_GAP,
-                            margin_s=CLOSE_MARGIN_SHARE * left,
-                            max_columns=max(1, int(CLOSE_COLUMNS_PER_S * left)),
-                            max_nodes=max(1, int(CLOSE_NODES_PER_S * left)),
-                            mip_share=MIP_LIMIT_SHARE)
+                            margin_s=CLOSE_MARGIN_SHARE * (deadline - time.perf_counter()),
+                            max_columns=CLOSE_COLUMNS_PER_S, max_nodes=CLOSE_NODES_PER_S,
+                            per_s_left=True, mip_share=MIP_LIMIT_SHARE,
+                            mip_reserve_s=CLOSE_MIP_RESERVE_S)
     return x, lb, f"; exact phases: {note}"
 
 
@@ -186,8 +190,10 @@ def solve_heuristic(problem: WTAProblem, time_limit_s: float = 1.0, seed: int | 
         else:
             stall += 1
     status += f", {cycles} exchange cycles, {rounds} repair rounds"
-    if (close and m and n and not proven and (n <= 1 or stall >= STALL_ROUNDS)
-            and deadline - time.perf_counter() > CLOSE_MIN_S):
+    setup_s = CLOSE_TARGET_S * n + CLOSE_PAIR_S * m * n
+    closed = (close and m and n and not proven and (n <= 1 or stall >= STALL_ROUNDS)
+              and deadline - time.perf_counter() > max(CLOSE_MIN_S, 2.0 * setup_s))
+    if closed:
         x, close_lb, note = close_with_exact(problem, data, x, deadline)
         status += note
         lag_lb = max(lag_lb, close_lb)
@@ -195,8 +201,9 @@ def solve_heuristic(problem: WTAProblem, time_limit_s: float = 1.0, seed: int | 
         proven = best_obj - lag_lb <= 1e-9 * max(1.0, abs(best_obj))
     objective = problem.objective(x)
     lb = 0.0
-    # pricing a bound from the marginal unit values needs them first (~6e-8 s per pair, not interruptible)
-    if with_bound and m and n and time.perf_counter() + MUV_PAIR_S * m * n < deadline:
+    # pricing a bound from the marginal unit values needs them first (~6e-8 s per pair, not interruptible);
+    # after the exact phases (whose first pricing is at those values) it would only run past the deadline
+    if with_bound and m and n and not closed and time.perf_counter() + MUV_PAIR_S * m * n < deadline:
         lb = lag_lb if proven else bound_until(data, marginal_unit_values(problem, x), deadline)
         lb = min(objective, max(0.0, lb, lag_lb))
     elif with_bound and m and n:
