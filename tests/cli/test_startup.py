@@ -4,19 +4,34 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
 
 HEAVY = ("numpy", "numba", "pandas", "scipy", "matplotlib", "pyarrow", "highspy", "ortools")
 
 
 def _modules_loaded_after(code: str) -> set[str]:
-    probe = f"{code}\nimport sys\nprint(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    return set(done.stdout.split())
+    probe = f"{code}\nimport sys\nprint('loaded:', *(m for m in {HEAVY!r} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return set(done.stdout.splitlines()[-1].split()[1:])
 
 
 def test_importing_the_cli_loads_no_numerical_library():
     """Regression: `schild --help` took ~2.7 s because `import schild` loaded numba, pandas and scipy."""
     assert _modules_loaded_after("import schild.cli") == set()
+
+
+@pytest.mark.parametrize("args", [["validate", str(ROOT / "examples" / "city-record-raid.yaml")],
+                                  ["catalog", "list"], ["--help"]])
+def test_quick_commands_load_no_numerical_library(args):
+    """`validate`, `catalog list` and `--help` answer in well under a second only while they leave numpy,
+    numba, scipy and pandas unloaded."""
+    code = f"from schild.cli import app\napp({args!r}, standalone_mode=False)"
+    assert _modules_loaded_after(code) == set()
 
 
 def test_public_names_still_load_on_use():
