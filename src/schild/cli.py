@@ -120,7 +120,7 @@ def run(
     assignment: Optional[str] = typer.Option(None, "--assignment", help="heuristic, exact or doctrine (overrides the scenario)."),
 ) -> None:
     """Simulate a raid scenario with Monte Carlo replications."""
-    from .output_paths import check_output_file
+    from .output_paths import check_output_file, output_target, write_error
     from .simulate import load_scenario, simulate
 
     try:
@@ -128,8 +128,8 @@ def run(
             raise InputError(f"--runs must be at least 1, got {runs}")
         if workers is not None and workers < 1:
             raise InputError(f"--workers must be at least 1, got {workers}")
-        if events is not None and events.suffix != ".parquet":
-            raise InputError(f"--events must name a .parquet file, got {events}")
+        if events is not None and events.suffix != ".parquet" and not output_target(events)[1]:
+            raise InputError(f"--events must name a .parquet file (or a FIFO or device), got {events}")
         # checked before the simulation, so that a wrong path does not cost a run's results
         for option, path in (("--json", json_out), ("--events", events)):
             if path is not None:
@@ -151,7 +151,7 @@ def run(
         try:
             result.write_json(json_out)
         except OSError as exc:  # the table above still holds the figures
-            fail(InputError(f"cannot write the results: {exc}", file=str(json_out)))
+            fail(write_error("the results", json_out, exc))
         console.print(f"results: {json_out}", markup=False, highlight=False)
     if events is not None:
         console.print(f"events: {events}", markup=False, highlight=False)

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .output_paths import output_target
 from .scenario.catalog_models import THREAT_CLASSES
 
 EVENT_KINDS = ("launch", "detect", "shoot", "kill", "miss", "ew_defeat", "leak")
@@ -221,8 +222,13 @@ def temp_file_beside(path: Path) -> tuple[int, str]:
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
-    """Write via a temporary file and rename, so a crash never leaves a half-written result."""
-    path = Path(path)
+    """Write via a temporary file and rename, so a crash never leaves a half-written result; a FIFO or a
+    device is written straight into, and a symbolic link's target is replaced (see ``output_paths``)."""
+    path, straight = output_target(path)
+    if straight:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = temp_file_beside(path)
     try:

@@ -16,14 +16,14 @@ import numba
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from . import __version__
 from .compile import World, compile_world
 from .engine.battle_manager import ASSIGN_EXACT, ASSIGNMENT_MODES, warm_up_exact
 from .engine.kernel import run_chunk, run_one
+from .events_file import EventsFile
 from .errors import InputError
-from .results import EVENT_KINDS, RunArrays, SimulationResult, temp_file_beside
+from .results import EVENT_KINDS, RunArrays, SimulationResult
 from .scenario.catalog_models import THREAT_CLASSES
 from .scenario.loading import ScenarioSpec, read_scenario
 
@@ -159,8 +159,7 @@ def simulate(world: World | ScenarioSpec | str | Path, runs: int = 100, seed: in
     children = np.random.SeedSequence(seed).spawn(runs)
     want_events = record_events or events_path is not None
     ev_cap = _event_capacity(world) if want_events else 1
-    writer = None
-    tmp_events = None
+    events_file = EventsFile(events_path) if events_path is not None else None
     pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
     frames: list[pd.DataFrame] = []
     parts: list[RunArrays] = []
@@ -196,31 +195,19 @@ def simulate(world: World | ScenarioSpec | str | Path, runs: int = 100, seed: in
             parts.append(out)
             if want_events:
                 frame = _events_frame(world, start, ev, n_ev)
-                if events_path is not None:
-                    table = pa.Table.from_pandas(frame, preserve_index=False)
-                    if writer is None:
-                        ep = Path(events_path)
-                        ep.parent.mkdir(parents=True, exist_ok=True)
-                        fd, tmp_events = temp_file_beside(ep)
-                        os.close(fd)
-                        writer = pq.ParquetWriter(tmp_events, table.schema)
-                    writer.write_table(table)
+                if events_file is not None:
+                    events_file.write(pa.Table.from_pandas(frame, preserve_index=False))
                 if record_events:
                     frames.append(frame)
             if progress is not None:
                 progress(stop, runs)
-        if writer is not None:
-            writer.close()
-            writer = None
-            os.replace(tmp_events, events_path)
-            tmp_events = None
+        if events_file is not None:
+            events_file.commit()
     finally:
         if pool is not None:
             pool.shutdown()
-        if writer is not None:
-            writer.close()
-        if tmp_events is not None and os.path.exists(tmp_events):
-            os.unlink(tmp_events)
+        if events_file is not None:
+            events_file.discard()
 
     spec = world.spec
     manifest = {

@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..errors import InputError
-from ..output_paths import check_output_dir, check_output_file
+from ..output_paths import check_output_dir, check_output_file, write_error
 from ..results import atomic_write_text
 from .pipeline import calibrate, read_params
 from .data import load, parse_date
@@ -70,7 +70,10 @@ def run_calibration(*, data: Path, until: str, since: str | None, out: Path, run
     doc = calibrate(df, until=until_ts, since=since_ts, runs=runs, seed=seed, data_file=data,
                     progress=lambda msg: console.print(f"  {msg}", highlight=False))
     doc["timing_s"]["wall"] = round(time.perf_counter() - t0, 1)
-    atomic_write_text(out, json.dumps(_clean(doc), indent=1, default=_json_default))
+    try:
+        atomic_write_text(out, json.dumps(_clean(doc), indent=1, default=_json_default))
+    except OSError as exc:
+        raise write_error("the parameters", out, exc) from None
     table = Table(title=f"fitted to {doc['fit_until']}: posterior mean ± sd at {doc['last_month']}")
     reverting = any("phi" in rep["posterior"] for rep in doc["groups"].values())
     sized = {g: rep["map"]["size_ref_launches"] for g, rep in doc["groups"].items()
@@ -150,7 +153,10 @@ def run_validation(*, data: Path, params: Path, from_date: str, until: str | Non
     result["meta"]["seconds"] = round(time.perf_counter() - t0, 1)
     result["meta"]["params_file"] = params.name
     if json_out is not None:
-        atomic_write_text(json_out, json.dumps(_clean(result), indent=1, default=_json_default))
+        try:
+            atomic_write_text(json_out, json.dumps(_clean(result), indent=1, default=_json_default))
+        except OSError as exc:
+            raise write_error("the validation table", json_out, exc) from None
     if report is not None:
         from ..data.ukraine import monthly_table
         from ..report.validation import write_validation_report
