@@ -14,7 +14,8 @@ from typing import Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
 from rich.table import Table
 
 from .errors import InputError
@@ -137,7 +138,7 @@ def run(
         world = load_scenario(scenario)
         warn(world.spec.warnings)
         with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=err_console.get(), transient=True) as bar:
+                      TimeElapsedColumn(), TimeRemainingColumn(), console=err_console.get(), transient=True) as bar:
             task = bar.add_task(f"simulating {escape(world.name)}", total=runs)
             result = simulate(world, runs=runs, seed=seed, workers=workers, events_path=events,
                               assignment=assignment,
@@ -196,6 +197,9 @@ def validate(
         from .scenario.loading import read_scenario
 
         spec = read_scenario(scenario)
+        from .budget import check_compile
+
+        check_compile(spec)  # a scenario `run` would refuse for memory or time is not "ok"
     except InputError as exc:
         fail(exc)
     sc = spec.scenario

@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from . import __version__
+from .budget import event_capacity, plan_runs
 from .compile import World, compile_world
 from .engine.battle_manager import ASSIGN_EXACT, ASSIGNMENT_MODES, warm_up_exact
 from .engine.kernel import run_chunk, run_one
@@ -63,18 +64,23 @@ def _uniforms(world: World, seeds: list[np.random.SeedSequence]) -> np.ndarray:
     return out
 
 
-def _event_capacity(world: World) -> int:
-    a = world.arrays
-    return int(world.n_threats * (4 + 2 * int(a.cls_max_eng.max()))) + 1
-
-
 def _broadcast_state(x: np.ndarray, runs: int, F: int) -> np.ndarray:
+    """A (runs, F) view of the state; one row given for all runs is not copied ``runs`` times."""
     x = np.asarray(x, dtype=np.int64)
     if x.ndim == 1:
         x = np.broadcast_to(x, (runs, F))
     if x.shape != (runs, F):
         raise ValueError(f"state must have shape ({F},) or ({runs}, {F}), got {x.shape}")
-    return np.ascontiguousarray(x)
+    return x
+
+
+def _run_arrays(runs: int, NC: int, A: int, I: int, F: int) -> RunArrays:
+    """The per-run results, allocated once; chunks of runs write into their rows."""
+    z = lambda cols, dtype=np.int64: np.zeros((runs, cols), dtype)  # noqa: E731
+    return RunArrays(launched=z(NC), killed=z(NC), ew_defeated=z(NC), leaked=z(NC), leaked_per_asset=z(A),
+                     shots_per_interceptor=z(I), shots_per_fire_unit=z(F), kills_per_fire_unit=z(F),
+                     engagements_per_fire_unit=z(F), ready_left=z(F), reserve_left=z(F),
+                     end_time_s=z(1, np.float64))
 
 
 def _events_frame(world: World, run0: int, ev: dict[str, np.ndarray], n_ev: np.ndarray) -> pd.DataFrame:
@@ -125,6 +131,10 @@ def simulate(world: World | ScenarioSpec | str | Path, runs: int = 100, seed: in
              progress: Callable[[int, int], None] | None = None) -> SimulationResult:
     """Run ``runs`` replications of a raid and return per-run arrays with summaries.
 
+    Memory is planned before anything is allocated (see ``budget``): runs go in chunks of at most
+    ``chunk_size`` (fewer where a chunk's random numbers or events would not fit), and a request whose
+    per-run results, engine state or kept events cannot fit is refused with an ``InputError``.
+
     ``state`` starts the fire units with given rounds (campaigns carry it from night to night);
     ``assignment`` overrides the scenario's battle_manager.assignment ("heuristic", "exact" or "doctrine").
     ``seed``: a non-negative integer, or a ``numpy.random.Generator`` from which one integer seed is drawn
@@ -149,6 +159,9 @@ def simulate(world: World | ScenarioSpec | str | Path, runs: int = 100, seed: in
     if mode == ASSIGN_EXACT:
         warm_up_exact()
     workers = max(1, workers or (os.cpu_count() or 1))
+    want_events = record_events or events_path is not None
+    plan = plan_runs(world, runs, 1 if mode == ASSIGN_EXACT else workers, want_events=want_events,
+                     record_events=record_events, chunk_size=max(1, int(chunk_size)))
 
     W = world.arrays
     F, A, I = len(world.fire_unit_ids), len(world.asset_ids), len(world.interceptors)
@@ -156,31 +169,24 @@ def simulate(world: World | ScenarioSpec | str | Path, runs: int = 100, seed: in
     ready_all = _broadcast_state(state.ready, runs, F)
     reserve_all = _broadcast_state(state.reserve, runs, F)
     capacity = world.fu_capacity.astype(np.int64)
-    children = np.random.SeedSequence(seed).spawn(runs)
-    want_events = record_events or events_path is not None
-    ev_cap = _event_capacity(world) if want_events else 1
+    root_seed = np.random.SeedSequence(seed)  # spawned chunk by chunk: children 0, 1, ... as spawn(runs) gives
+    ev_cap = event_capacity(world) if want_events else 1
     events_file = EventsFile(events_path) if events_path is not None else None
     pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
     frames: list[pd.DataFrame] = []
-    parts: list[RunArrays] = []
+    kept_events_bytes = 0
+    results = _run_arrays(runs, NC, A, I, F)
     try:
-        for start in range(0, runs, chunk_size):
-            stop = min(runs, start + chunk_size)
+        for start in range(0, runs, plan.chunk_runs):
+            stop = min(runs, start + plan.chunk_runs)
             n = stop - start
-            U = _uniforms(world, children[start:stop])
+            U = _uniforms(world, root_seed.spawn(n))
             ev = {"time": np.zeros((n, ev_cap)), "kind": np.zeros((n, ev_cap), np.int64),
                   "thr": np.zeros((n, ev_cap), np.int64), "fu": np.zeros((n, ev_cap), np.int64),
                   "sensor": np.zeros((n, ev_cap), np.int64), "range": np.zeros((n, ev_cap))}
             n_ev = np.zeros((n, 1), np.int64)
-            out = RunArrays(
-                launched=np.zeros((n, NC), np.int64), killed=np.zeros((n, NC), np.int64),
-                ew_defeated=np.zeros((n, NC), np.int64), leaked=np.zeros((n, NC), np.int64),
-                leaked_per_asset=np.zeros((n, A), np.int64), shots_per_interceptor=np.zeros((n, I), np.int64),
-                shots_per_fire_unit=np.zeros((n, F), np.int64), kills_per_fire_unit=np.zeros((n, F), np.int64),
-                engagements_per_fire_unit=np.zeros((n, F), np.int64),
-                ready_left=np.zeros((n, F), np.int64), reserve_left=np.zeros((n, F), np.int64),
-                end_time_s=np.zeros((n, 1)))
-            args = (ready_all[start:stop], reserve_all[start:stop])
+            out = RunArrays(**{k: getattr(results, k)[start:stop] for k in RunArrays.__dataclass_fields__})
+            args = (np.ascontiguousarray(ready_all[start:stop]), np.ascontiguousarray(reserve_all[start:stop]))
             outs = (out.launched, out.killed, out.ew_defeated, out.leaked, out.leaked_per_asset,
                     out.shots_per_interceptor, out.shots_per_fire_unit, out.kills_per_fire_unit,
                     out.engagements_per_fire_unit, out.ready_left, out.reserve_left, out.end_time_s)
@@ -191,14 +197,14 @@ def simulate(world: World | ScenarioSpec | str | Path, runs: int = 100, seed: in
                             *(e[i] for e in evs), *(o[i] for o in outs))
             else:
                 _run_threads(pool, workers, n, W, U, args, capacity, mode, want_events, ev_cap, evs, outs)
-            out.end_time_s = out.end_time_s[:, 0]
-            parts.append(out)
             if want_events:
                 frame = _events_frame(world, start, ev, n_ev)
                 if events_file is not None:
                     events_file.write(pa.Table.from_pandas(frame, preserve_index=False))
                 if record_events:
                     frames.append(frame)
+                    kept_events_bytes += int(frame.memory_usage(index=False, deep=False).sum())
+                    plan.check_kept_events(kept_events_bytes, stop, runs)
             if progress is not None:
                 progress(stop, runs)
         if events_file is not None:
@@ -216,8 +222,9 @@ def simulate(world: World | ScenarioSpec | str | Path, runs: int = 100, seed: in
         "numpy": np.__version__, "numba": numba.__version__,
         "random_streams": "numpy SeedSequence(seed).spawn(runs), PCG64 per run",
     }
+    results.end_time_s = results.end_time_s[:, 0]
     return SimulationResult(
-        world=world, runs=runs, seed=seed, arrays=RunArrays.concat(parts), manifest=manifest,
+        world=world, runs=runs, seed=seed, arrays=results, manifest=manifest,
         events_frame=pd.concat(frames, ignore_index=True) if frames else None,
         events_path=str(events_path) if events_path is not None else None,
     )

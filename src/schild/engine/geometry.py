@@ -13,12 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 from pyproj import Geod
 
+from .steps import path_step_s
+
 GEOD = Geod(ellps="WGS84")
 HORIZON_K_KM = 4.12  # 4/3-earth radar horizon: d_km = 4.12 (sqrt(h_radar_m) + sqrt(h_target_m))
 OPTICAL_K_KM = 3.57  # geometric line of sight (no refraction) for optical sensors
-MAX_STEP_M = 500.0
-MIN_STEP_S = 0.25
-MAX_STEP_S = 2.0
 
 DEFAULT_DIVE_KM = {"drone": 2.0, "decoy": 2.0, "cruise": 5.0}
 
@@ -67,7 +66,7 @@ def sample_path(lat0: float, lon0: float, lat1: float, lon1: float, speed_mps: f
     """Sample the geodesic from (lat0, lon0) to (lat1, lon1) in steps of at most 500 m and 2 s."""
     az, _, length_m = GEOD.inv(lon0, lat0, lon1, lat1)
     flight_s = length_m / speed_mps
-    step_s = float(np.clip(MAX_STEP_M / speed_mps, MIN_STEP_S, MAX_STEP_S))
+    step_s = path_step_s(speed_mps)
     k = max(1, int(np.ceil(flight_s / step_s)))
     tau = np.linspace(0.0, flight_s, k + 1)
     s = tau * speed_mps
