@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 import schild
 import schild.simulate  # noqa: F401  (imported here, so the peaks measured below are the calls', not imports)
-from schild.budget import (MemoryLimit, RunPlan, compile_limit_s, estimate_compile, memory_limit, plan_runs)
+from schild.resources import (MemoryLimit, RunPlan, compile_limit_s, estimate_compile, memory_limit, plan_runs)
 from schild.cli import app
 from schild.engine.geometry import sample_path
 from schild.engine.steps import path_samples
@@ -105,7 +105,7 @@ def test_memory_limit_reads_sizes(monkeypatch):
 
 def test_memory_limit_follows_ulimit_v():
     """A process under ``ulimit -v`` plans within its address space, not the machine's memory."""
-    code = ("import resource; from schild.budget import memory_limit; "
+    code = ("import resource; from schild.resources import memory_limit; "
             "resource.setrlimit(resource.RLIMIT_AS, (6 * 2**30, resource.RLIM_INFINITY)); "
             "lim = memory_limit(); print(lim.bytes, '|', lim.source)")
     env = {k: v for k, v in os.environ.items() if k != "SCHILD_MEMORY_LIMIT"}

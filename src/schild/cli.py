@@ -197,7 +197,7 @@ def validate(
         from .scenario.loading import read_scenario
 
         spec = read_scenario(scenario)
-        from .budget import check_compile
+        from .resources import check_compile
 
         check_compile(spec)  # a scenario `run` would refuse for memory or time is not "ok"
     except InputError as exc:

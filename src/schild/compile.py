@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .budget import check_compile
+from .resources import check_compile
 from .engine.geometry import OPTICAL_K_KM, Path, ground_distance_m, radar_horizon_km, sample_path
 from .scenario.catalog_models import THREAT_CLASSES
 from .scenario.loading import ScenarioSpec
@@ -186,7 +186,7 @@ def _next_feasible(icpt: np.ndarray) -> np.ndarray:
 
 def compile_world(spec: ScenarioSpec) -> World:
     """Turn a ScenarioSpec into a World (all geometry precomputed); refuses (InputError) a scenario whose
-    geometry would not fit in memory or would take too long (see ``budget``)."""
+    geometry would not fit in memory or would take too long (see ``resources``)."""
     check_compile(spec)
     sc, cat = spec.scenario, spec.catalog
     assets = {a.id: i for i, a in enumerate(sc.assets)}

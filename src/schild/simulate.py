@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from . import __version__
-from .budget import event_capacity, plan_runs
+from .resources import event_capacity, plan_runs
 from .compile import World, compile_world
 from .engine.battle_manager import ASSIGN_EXACT, ASSIGNMENT_MODES, warm_up_exact
 from .engine.kernel import run_chunk, run_one
@@ -131,7 +131,7 @@ def simulate(world: World | ScenarioSpec | str | Path, runs: int = 100, seed: in
              progress: Callable[[int, int], None] | None = None) -> SimulationResult:
     """Run ``runs`` replications of a raid and return per-run arrays with summaries.
 
-    Memory is planned before anything is allocated (see ``budget``): runs go in chunks of at most
+    Memory is planned before anything is allocated (see ``resources``): runs go in chunks of at most
     ``chunk_size`` (fewer where a chunk's random numbers or events would not fit), and a request whose
     per-run results, engine state or kept events cannot fit is refused with an ``InputError``.
 
