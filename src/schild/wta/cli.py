@@ -39,6 +39,15 @@ def solve_cmd(
     if seed is not None and seed < 0:
         err.print(f"error: --seed must be a non-negative integer, got {seed}", markup=False)
         raise typer.Exit(code=2)
+    if json_out is not None:  # checked before the solve, so that a wrong path does not cost its result
+        from ..errors import InputError
+        from ..output_paths import check_output_file
+
+        try:
+            check_output_file("--json", json_out)
+        except InputError as exc:
+            err.print(f"error: {exc}", markup=False, soft_wrap=True)
+            raise typer.Exit(code=2) from None
     try:
         problem = read_instance(instance)
     except WTAFormatError as exc:
