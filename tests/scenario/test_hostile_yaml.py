@@ -108,13 +108,13 @@ def test_collection_keys(write_yaml, key, kind):
 def test_oversized_text_and_file(tmp_path):
     limit = yaml_lines.MAX_YAML_BYTES
     big = "# " + "x" * (limit - 1) + "\n"  # a comment: cheap to parse if it were read
-    with pytest.raises(InputError, match=r"20\.0 MiB of YAML \(20,971,52\d characters\); schild reads at most 20 MiB"):
+    with pytest.raises(InputError, match=r"4\.0 MiB of YAML \(4,194,30\d characters\); schild reads at most 4 MiB"):
         parse_yaml_with_lines(big, "big.yaml")
     path = tmp_path / "big.yaml"
     path.write_text(big, encoding="utf-8")
     with pytest.raises(InputError) as exc:
         load_yaml_with_lines(path)
-    assert str(exc.value) == f"{path}: 20.0 MiB of YAML ({limit + 2:,} bytes); schild reads at most 20 MiB"
+    assert str(exc.value) == f"{path}: 4.0 MiB of YAML ({limit + 2:,} bytes); schild reads at most 4 MiB"
 
 
 def test_oversized_pipe(tmp_path):
@@ -124,7 +124,7 @@ def test_oversized_pipe(tmp_path):
     def feed():
         with open(fifo, "wb") as fh:
             try:
-                for _ in range(21):
+                for _ in range(5):
                     fh.write(b"#" * 2**20)
             except BrokenPipeError:
                 pass
@@ -132,7 +132,7 @@ def test_oversized_pipe(tmp_path):
     writer = threading.Thread(target=feed)
     writer.start()
     try:
-        with pytest.raises(InputError, match="more than 20 MiB of YAML"):
+        with pytest.raises(InputError, match="more than 4 MiB of YAML"):
             load_yaml_with_lines(fifo)
     finally:
         writer.join(timeout=10)

@@ -11,9 +11,10 @@ from ..errors import InputError
 
 Loc = tuple[Any, ...]
 
-MAX_YAML_BYTES = 20 * 1024 * 1024
-"""Largest YAML text read (20 MiB): far above any real scenario (kilobytes), and a bound on the time a
-file can take to parse (PyYAML reads roughly 0.1-0.3 MiB a second)."""
+MAX_YAML_BYTES = 4 * 1024 * 1024
+"""Largest YAML text read (4 MiB): far above any real scenario (kilobytes; a national defence of hundreds
+of fire units and raids is under 200 KB), and a bound on the time a file can take to parse and check
+(PyYAML reads roughly 0.1-0.3 MiB a second: a 4 MiB file answers within a minute)."""
 MAX_ALIAS_VALUES = 100_000
 """Most values that YAML aliases may add to a document by repeating the blocks they name: a few shared
 blocks stay far under it, while a "billion laughs" document (aliases of aliases of aliases) is refused
