@@ -95,9 +95,47 @@ def _summary_table(result) -> Table:
     for col in ("figure", "mean", "95% CI"):
         table.add_column(col, justify="left" if col == "figure" else "right")
     for row in result.summary().itertuples(index=False):
+        if row.figure.startswith("layer."):  # in the per-layer table below
+            continue
         ci = "n/a (1 run)" if result.runs < 2 else f"{_fmt(row.ci95_low)} .. {_fmt(row.ci95_high)}"
         table.add_row(escape(row.figure), _fmt(row.mean), ci)
     return table
+
+
+def _short(x: float | None) -> str:
+    """Three significant figures for compact tables: 48.6, 1,155, 0.505 M, 45.6 M."""
+    if x is None or x != x:
+        return "-"
+    if abs(x) >= 1e5:
+        return f"{x / 1e6:,.3g} M" if abs(x) < 1e12 else f"{x:.3g}"
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
+def _cell(stat, runs: int, unit: str = "") -> str:
+    """A mean with its 95% interval in one cell; the mean alone from one run or where the runs agree."""
+    mean, (lo, hi) = stat["mean"], stat["ci95"]
+    if mean is None:
+        return "-"
+    if runs < 2 or lo is None or hi is None or _short(lo) == _short(hi):
+        return f"{_short(mean)}{unit}"
+    return f"{_short(mean)}{unit} ({_short(lo)}-{_short(hi)})"
+
+
+def _layer_table(result) -> tuple[Table, list[str]]:
+    """Shots, kills, cost and cost per kill per layer (mean and 95% CI), with notes on undefined costs."""
+    table = Table(title="per layer: mean (95% CI)")
+    for col in ("layer", "shots", "kills", "cost", "cost per kill"):
+        table.add_column(col, justify="left" if col == "layer" else "right")
+    notes = []
+    for layer, d in result.to_dict()["per_layer"].items():
+        per_kill = d["cost_per_kill_usd"]
+        cell = "no kills" if per_kill["mean"] is None else _cell(per_kill, result.runs)
+        if per_kill["mean"] is not None and per_kill["runs_without_kills"]:
+            cell += " *"
+            notes.append(f"* {layer}: {per_kill['note']}")
+        table.add_row(escape(layer), _cell(d["shots"], result.runs), _cell(d["kills"], result.runs),
+                      _cell(d["cost_usd"], result.runs), cell)
+    return table, notes
 
 
 def _summary_notes(result) -> list[str]:
@@ -148,6 +186,11 @@ def run(
     console.print(_summary_table(result))
     for note in _summary_notes(result):
         console.print(note, markup=False, highlight=False)
+    layers, layer_notes = _layer_table(result)
+    if layers.row_count:
+        console.print(layers)
+    for note in layer_notes:
+        console.print(note, markup=False, highlight=False)
     if json_out is not None:
         try:
             result.write_json(json_out)
@@ -156,6 +199,78 @@ def run(
         console.print(f"results: {json_out}", markup=False, highlight=False)
     if events is not None:
         console.print(f"events: {events}", markup=False, highlight=False)
+
+
+def _share_cell(stat, runs: int) -> str:
+    pct = lambda x: None if x is None else 100.0 * x  # noqa: E731
+    return _cell({"mean": pct(stat["mean"]), "ci95": [pct(x) for x in stat["ci95"]]}, runs, unit="%")
+
+
+def _curve_table(curve) -> Table:
+    """One row per scale: threats launched, leakers, each class's leak share, interceptor cost."""
+    d = curve.to_dict()
+    runs = f"{curve.runs} run" + ("s" if curve.runs != 1 else "")
+    table = Table(title=f"{escape(curve.scenario)}: leakers against raid size, {runs} per scale, seed {curve.seed}; "
+                        "mean (95% CI)")
+    classes = list(d["points"][0]["leak_share"]) if d["points"] else []
+    for col in ("scale", "launched", "leaked", "leaked lethal", *(f"{c} leak share" for c in classes),
+                "interceptor cost"):
+        table.add_column(escape(col), justify="right")
+    for p in d["points"]:
+        table.add_row(f"x{p['scale']:g}", _cell(p["launched"], curve.runs), _cell(p["leaked"], curve.runs),
+                      _cell(p["leaked_lethal"], curve.runs),
+                      *(_share_cell(p["leak_share"][c], curve.runs) for c in classes),
+                      _cell(p["cost_usd"]["interceptors"], curve.runs))
+    return table
+
+
+@app.command()
+def curve(
+    scenario: Path = typer.Argument(..., help="Scenario YAML file."),
+    scale: str = typer.Option("0.25,0.5,1,2,4", "--scale", help="Factors for every raid's count, comma-separated."),
+    runs: int = typer.Option(200, "--runs", "-n", help="Monte Carlo replications per scale."),
+    seed: int = typer.Option(0, "--seed", "-s", help="Seed, the same at every scale; same seed, same numbers."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Threads (default: all cores)."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Write the curve as JSON."),
+    png: Optional[Path] = typer.Option(None, "--png", help="Draw the curve (PNG)."),
+) -> None:
+    """Leakers against raid size: the same raids scaled (counts x scale, rounded), so saturation shows."""
+    from .curve import parse_scales, raid_curve
+    from .output_paths import check_output_file, write_error
+    from .simulate import load_scenario
+
+    try:
+        scales = parse_scales(scale)
+        if runs < 1:
+            raise InputError(f"--runs must be at least 1, got {runs}")
+        if workers is not None and workers < 1:
+            raise InputError(f"--workers must be at least 1, got {workers}")
+        for option, path in (("--json", json_out), ("--png", png)):
+            if path is not None:
+                check_output_file(option, path)
+        world = load_scenario(scenario)
+        warn(world.spec.warnings)
+        with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), TimeRemainingColumn(), console=err_console.get(), transient=True) as bar:
+            task = bar.add_task(f"simulating {escape(world.name)} at {len(scales)} scales", total=runs * len(scales))
+            result = raid_curve(world, scales, runs=runs, seed=seed, workers=workers,
+                                progress=lambda done, total: bar.update(task, completed=done))
+    except InputError as exc:
+        fail(exc)
+    console.print(_curve_table(result))
+    if runs < 2:
+        console.print("one run gives no 95% confidence interval; use --runs 2 or more", markup=False, highlight=False)
+    from .report.curve_plot import write_curve_png
+
+    for label, what, path, write in (("curve", "the curve", json_out, result.write_json),
+                                     ("plot", "the picture", png, lambda out: write_curve_png(result, out))):
+        if path is None:
+            continue
+        try:
+            write(path)
+        except OSError as exc:  # the table above still holds the figures
+            fail(write_error(what, path, exc))
+        console.print(f"{label}: {path}", markup=False, highlight=False)
 
 
 _SEED_HELP_SCORE = "Seed of the predicted months' simulations; same seed, same scores."

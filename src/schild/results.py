@@ -64,6 +64,27 @@ def _clean(x: float) -> float | None:
     return None if x is None or not math.isfinite(x) else float(x)
 
 
+def _defined_stat(values: np.ndarray) -> tuple[Stat, int]:
+    """A ratio figure over the runs where it is defined (cost per kill: runs with kills), and how many runs
+    were left out; no defined run gives a NaN mean (``null`` in JSON)."""
+    v = np.asarray(values, dtype=float)
+    ok = np.isfinite(v)
+    return _stat(v[ok]), int((~ok).sum())
+
+
+def fire_unit_layers(world: Any) -> list[str]:
+    """The layer of each fire unit, in the world's fire-unit order: its ``layer:`` name where it has one,
+    else its effector type (results per layer add up the units of a layer)."""
+    return [getattr(fu, "layer", None) or fu.type for fu in world.spec.scenario.fire_units]
+
+
+def no_kills_note(left_out: int, runs: int) -> str:
+    """How a layer's cost per kill reads when some runs (or all) had no kill by that layer."""
+    if left_out >= runs:
+        return "no kills in any run: cost per kill undefined (null)"
+    return f"{left_out} of {runs} runs had no kills by this layer: cost per kill is the mean of the other runs"
+
+
 @dataclass
 class RunArrays:
     """Per-run totals as written by the engine."""
@@ -122,6 +143,24 @@ class SimulationResult:
     def stat(self, name: str) -> Stat:
         return _stat(self.per_run()[name])
 
+    def per_layer_runs(self) -> dict[str, dict[str, np.ndarray]]:
+        """Per run and layer (see ``fire_unit_layers``): shots, kills, interceptor cost, and cost per kill
+        (cost / kills of that run; NaN in a run without kills). Layers in order of their first fire unit."""
+        a = self.arrays
+        names = fire_unit_layers(self.world)
+        round_cost = self.world.interceptor_cost_usd[self.world.arrays.fu_interceptor]
+        cost_fu = a.shots_per_fire_unit * round_cost
+        out: dict[str, dict[str, np.ndarray]] = {}
+        for layer in dict.fromkeys(names):
+            cols = [i for i, n in enumerate(names) if n == layer]
+            kills = a.kills_per_fire_unit[:, cols].sum(1)
+            cost = cost_fu[:, cols].sum(1)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                per_kill = np.where(kills > 0, cost / np.maximum(kills, 1), np.nan)
+            out[layer] = {"shots": a.shots_per_fire_unit[:, cols].sum(1), "kills": kills, "cost_usd": cost,
+                          "cost_per_kill_usd": per_kill}
+        return out
+
     def __getattr__(self, name: str) -> Stat:
         if name in ("launched", "killed", "ew_defeated", "leaked", "leaked_lethal", "shots", "exchange_ratio"):
             return self.stat(name)
@@ -150,6 +189,10 @@ class SimulationResult:
         for i, name in enumerate(self.world.asset_ids):
             s = _stat(a.leaked_per_asset[:, i])
             rows.append((f"asset.{name}.leaked_lethal", s.mean, s.ci95[0], s.ci95[1]))
+        for layer, figures in self.per_layer_runs().items():
+            for label, values in figures.items():
+                s = _defined_stat(values)[0] if label == "cost_per_kill_usd" else _stat(values)
+                rows.append((f"layer.{layer}.{label}", s.mean, s.ci95[0], s.ci95[1]))
         return pd.DataFrame(rows, columns=["figure", "mean", "ci95_low", "ci95_high"])
 
     def to_dict(self) -> dict[str, Any]:
@@ -180,10 +223,24 @@ class SimulationResult:
                   "rounds_left": _stat(a.ready_left[:, i] + a.reserve_left[:, i]).to_dict()}
             for i, fid in enumerate(self.world.fire_unit_ids)
         }
+        out["per_layer"] = self._per_layer_dict()
         out["cost_usd"] = {"interceptors": _stat(pr["cost_interceptors_usd"]).to_dict(),
                            "threats": _stat(pr["cost_threats_usd"]).to_dict()}
         out["exchange_ratio"] = _stat(pr["exchange_ratio"]).to_dict()
         out["manifest"] = self.manifest
+        return out
+
+    def _per_layer_dict(self) -> dict[str, Any]:
+        names = fire_unit_layers(self.world)
+        out: dict[str, Any] = {}
+        for layer, figures in self.per_layer_runs().items():
+            entry: dict[str, Any] = {k: _stat(figures[k]).to_dict() for k in ("shots", "kills", "cost_usd")}
+            per_kill, left_out = _defined_stat(figures["cost_per_kill_usd"])
+            entry["cost_per_kill_usd"] = per_kill.to_dict() | {"runs_without_kills": left_out}
+            if left_out:
+                entry["cost_per_kill_usd"]["note"] = no_kills_note(left_out, self.runs)
+            entry["fire_units"] = [fid for fid, n in zip(self.world.fire_unit_ids, names) if n == layer]
+            out[layer] = entry
         return out
 
     def write_json(self, path: str | Path) -> None:
