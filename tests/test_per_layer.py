@@ -68,7 +68,8 @@ def test_layers_group_fire_units_by_type_and_add_up(two_layer_world):
     assert list(d) == ["test_battery", "test_gun"]
     assert d["test_battery"]["fire_units"] == ["fu1", "fu2"] and d["test_gun"]["fire_units"] == ["gun1", "gun_far"]
     a = result.arrays
-    np.testing.assert_array_equal(result.per_layer_runs()["test_battery"]["shots"], a.shots_per_fire_unit[:, [0, 2]].sum(1))
+    np.testing.assert_array_equal(result.per_layer_runs()["test_battery"]["shots"],
+                                  a.shots_per_fire_unit[:, [0, 2]].sum(1))
     # both layers fire in every run: 80 missile rounds for 150 drones, the gun takes the rest
     assert d["test_battery"]["shots"]["mean"] == 80.0 and d["test_gun"]["kills"]["mean"] > 10
     gun = result.per_layer_runs()["test_gun"]
@@ -139,8 +140,8 @@ def test_run_prints_the_per_layer_table(two_layer_world, tmp_path):
     res = CliRunner().invoke(app, ["run", two_layer_world.spec.source, "--runs", "6", "--workers", "1",
                                    "--json", str(out)], env={"COLUMNS": "160"})
     assert res.exit_code == 0, res.output
-    rows = {cells[0]: cells[1:] for cells in
-            ([c.strip() for c in re.split(r"[│┃]", line)[1:-1]] for line in res.output.splitlines()) if len(cells) == 5}
+    split = ([c.strip() for c in re.split(r"[│┃]", line)[1:-1]] for line in res.output.splitlines())
+    rows = {cells[0]: cells[1:] for cells in split if len(cells) == 5}
     assert rows["layer"] == ["shots", "kills", "cost", "cost per kill"]
     assert rows["test_battery"][0] == "80" and rows["test_battery"][2] == "8 M"
     assert rows["test_gun"][3] != "no kills" and "layer.test_gun.shots" not in res.output

@@ -143,7 +143,8 @@ class RaidCurve:
         atomic_write_text(path, json.dumps(self.to_dict(), indent=2))
 
 
-def raid_curve(world: Any, scales: list[float], runs: int = 100, seed: int | np.random.Generator = 0, *, workers: int | None = None,
+def raid_curve(world: Any, scales: list[float], runs: int = 100, seed: int | np.random.Generator = 0, *,
+               workers: int | None = None,
                progress: Callable[[int, int], None] | None = None) -> RaidCurve:
     """Simulate the world's raids at each scale (counts x scale, rounded) with the same seed.
 
