@@ -23,8 +23,8 @@ import schild
 import schild.simulate  # noqa: F401  (imported here, so the peaks measured below are the calls', not imports)
 from schild.resources import (MemoryLimit, RunPlan, compile_limit_s, estimate_compile, memory_limit, plan_runs)
 from schild.cli import app
-from schild.engine.geometry import sample_path
-from schild.engine.steps import path_samples
+from schild.geometry.paths import sample_path
+from schild.geometry.steps import path_samples
 
 runner = CliRunner()
 ONE_RAID = "  - {threat: test_drone, count: 1000, from: {lat: 51.0, lon: 30.0}, target: city, launch_window_s: [0, 0]}\n"
@@ -79,14 +79,15 @@ def test_path_samples_of_an_absurd_path_is_a_number_not_an_overflow():
 
 @pytest.mark.parametrize("raids,fus,zones", [(1, 1, 0), (3, 10, 0), (2, 40, 0), (4, 3, 2)])
 def test_compile_estimate_bounds_the_peak_it_predicts(binomial_yaml, raids, fus, zones):
-    """The estimate follows compile_world's arrays: at or above the real peak, and not far above it."""
+    """The estimate follows compile_world's arrays: at or above the real peak, and not far above it (its
+    fixed 1 MiB for per-raid tables dominates a one-raid, one-unit world)."""
     text = _fire_units(_raids(binomial_yaml.replace("speed_mps: 50,", "speed_mps: 2,"), raids), fus)
     if zones:
         text += "electronic_warfare:\n  zones:\n" + "    - {radius_km: 5, defeat_probability: {drone: 0.1}}\n" * zones
     spec = schild.scenario_from_text(text)
     est = estimate_compile(spec)
     peak = _peak_mib(lambda: schild.compile_world(spec)) * MIB
-    assert peak <= est.bytes <= 1.5 * peak, (peak, est.bytes)
+    assert peak <= est.bytes <= 1.5 * peak + 2 * MIB, (peak, est.bytes)
 
 
 def test_memory_limit_reads_sizes(monkeypatch):

@@ -10,7 +10,7 @@ also bounds the time spent on geometry.
 
 Limits: ``SCHILD_MEMORY_LIMIT`` (``8G``, ``512M``, bytes; default 80% of the memory free when the check
 runs, as the system, the cgroup and ``ulimit -v`` allow) and ``SCHILD_COMPILE_LIMIT_S`` (seconds of
-estimated geometry work, default 600; 0 lifts it).
+estimated geometry work, default 60, so a command answers within about a minute; 0 lifts it).
 """
 
 from __future__ import annotations
@@ -25,14 +25,14 @@ from typing import Any
 import yaml
 from pyproj import Geod
 
-from .engine.steps import path_samples
+from .geometry.steps import path_samples
 from .errors import InputError
 from .scenario.catalog_models import THREAT_CLASSES
 from .scenario.yaml_lines import Loc, dotted, line_for
 
 SAFETY = 0.8  # share of the free memory a run may plan to use
-DEFAULT_COMPILE_LIMIT_S = 600.0
-GEOD = Geod(ellps="WGS84")  # as engine.geometry's, without loading numpy (schild validate stays quick)
+DEFAULT_COMPILE_LIMIT_S = 60.0
+GEOD = Geod(ellps="WGS84")  # as geometry.paths's, without loading numpy (schild validate stays quick)
 GEODESIC_POINTS_PER_S = 5e5  # pyproj Geod.inv points per second, a conservative figure (2-core machine)
 
 # Bytes, from the arrays compile_world makes (checked against tracemalloc in tests/test_memory_guard.py).
@@ -304,8 +304,8 @@ def check_compile(spec: Any) -> None:
         raise _error(spec, est.path, f"compiling the scenario's geometry would take about {duration(est.seconds)} "
                                      f"({est.geodesic_points:.3g} geodesic points: path samples x {sites} sensors, "
                                      f"fire units, EW zones and the path itself), more than the {duration(limit_s)} "
-                                     f"allowed by SCHILD_COMPILE_LIMIT_S; the most is for {est.path.what}: "
-                                     f"{est.path.change}")
+                                     f"allowed by SCHILD_COMPILE_LIMIT_S (0 lifts the limit); the most is for "
+                                     f"{est.path.what}: {est.path.change}")
 
 
 # -- simulating replications ----------------------------------------------------------------------------

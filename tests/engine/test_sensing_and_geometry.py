@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import schild
-from schild.engine.geometry import radar_horizon_km, sample_path
+from schild.geometry.horizon import radar_horizon_km
+from schild.geometry.paths import sample_path
 
 
 BINOMIAL_YAML = (Path(__file__).parents[1] / "scenarios" / "binomial-check.yaml").read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Flight paths on the WGS-84 ellipsoid and the radar horizon.
+"""Flight paths on the WGS-84 ellipsoid.
 
 Threats fly the geodesic (great-circle) from launch point to target at constant ground speed. Altitude
 follows a per-class profile: drones, decoys and cruise missiles hold cruise altitude then dive; ballistic
@@ -16,17 +16,8 @@ from pyproj import Geod
 from .steps import path_step_s
 
 GEOD = Geod(ellps="WGS84")
-HORIZON_K_KM = 4.12  # 4/3-earth radar horizon: d_km = 4.12 (sqrt(h_radar_m) + sqrt(h_target_m))
-OPTICAL_K_KM = 3.57  # geometric line of sight (no refraction) for optical sensors
 
 DEFAULT_DIVE_KM = {"drone": 2.0, "decoy": 2.0, "cruise": 5.0}
-
-
-def radar_horizon_km(h_radar_m: np.ndarray | float, h_target_m: np.ndarray | float,
-                     k_km: float = HORIZON_K_KM) -> np.ndarray:
-    """Distance to the 4/3-earth radar horizon (or, with ``k_km=OPTICAL_K_KM``, the optical one) for a
-    sensor and a target height above ground."""
-    return k_km * (np.sqrt(np.maximum(h_radar_m, 0.0)) + np.sqrt(np.maximum(h_target_m, 0.0)))
 
 
 @dataclass(frozen=True)

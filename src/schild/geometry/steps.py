@@ -21,7 +21,7 @@ def path_step_s(speed_mps: float) -> float:
 
 
 def path_samples(length_m: float, speed_mps: float) -> float:
-    """How many samples ``geometry.sample_path`` takes for a path of this length at this speed, counted as a
+    """How many samples ``paths.sample_path`` takes for a path of this length at this speed, counted as a
     float so that an absurd path (days of flight at a crawl) can be sized before anything is allocated."""
     try:
         flight_s = length_m / speed_mps

@@ -1,0 +1,112 @@
+"""Compile a validated scenario into the arrays the engine runs on.
+
+Everything geometric is done here once, one module per kill-chain role: ``paths`` (each raid's flight
+path), ``sensors`` (where the network first sees it), ``fire_units`` and ``doctrine`` (what each unit may
+fire at what), ``windows`` (the intercept point of a shot fired at any moment) and ``ew`` (where EW zones
+are entered). The engine then only looks numbers up, so a world compiled once can be simulated thousands
+of times (Monte Carlo, campaigns, planning sweeps).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..resources import check_compile
+from ..scenario.loading import ScenarioSpec
+from .doctrine import compile_doctrine
+from .ew import ew_zones, zone_entries
+from .fire_units import compile_fire_units, interceptor_names
+from .paths import raid_paths
+from .sensors import first_detection, sensor_sites
+from .windows import RaidWindows, raid_windows
+from .world import BIG, CLASS_INDEX, NC, RaidAttributes, World, WorldArrays
+
+__all__ = ["BIG", "CLASS_INDEX", "NC", "RaidAttributes", "World", "WorldArrays", "compile_world"]
+
+
+def _stack(blocks: list[RaidWindows], name: str, F: int, dtype: type) -> np.ndarray:
+    """One raid table after another (rows of raid r start at ``path_off[r]``)."""
+    return np.concatenate([getattr(b, name) for b in blocks]) if blocks else np.zeros((0, F), dtype)
+
+
+def compile_world(spec: ScenarioSpec) -> World:
+    """Turn a ScenarioSpec into a World (all geometry precomputed); refuses (InputError) a scenario whose
+    geometry would not fit in memory or would take too long (see ``resources``)."""
+    check_compile(spec)
+    sc, cat = spec.scenario, spec.catalog
+    assets = {a.id: i for i, a in enumerate(sc.assets)}
+    asset_value = np.array([a.value for a in sc.assets], float)
+    threat_types = sorted({r.threat for r in sc.raids})
+    type_index = {t: i for i, t in enumerate(threat_types)}
+    interceptors = interceptor_names(spec)
+    fu = compile_fire_units(spec, interceptors)
+    doc = compile_doctrine(spec)
+    sensors = sensor_sites(spec)
+    zones = ew_zones(spec)
+    paths = raid_paths(spec)
+    F, R, Z = len(sc.fire_units), len(sc.raids), len(zones)
+
+    path_off = np.zeros(R + 1, np.int64)
+    det_k = np.full(R, -1, np.int64)
+    det_sensor = np.full(R, -1, np.int64)
+    det_range = np.full(R, np.nan)
+    first_k = np.full((R, F), -1, np.int64)
+    last_k = np.full((R, F), -1, np.int64)
+    raid_fus = np.full((R, max(F, 1)), -1, np.int64)
+    raid_nfu = np.zeros(R, np.int64)
+    ew_k = np.full((R, Z), -1, np.int64)
+    ew_p = np.zeros((R, Z))
+    blocks: list[RaidWindows] = []
+    for r, (raid, p) in enumerate(zip(sc.raids, paths)):
+        cname = cat.threats[raid.threat].threat_class
+        c = CLASS_INDEX[cname]
+        path_off[r + 1] = path_off[r] + len(p.tau_s)
+        det = first_detection(sensors, p, cname)
+        det_k[r], det_sensor[r], det_range[r] = det.k, det.sensor, det.range_km
+        win = raid_windows(sc.fire_units, fu, doc, p, c, asset_value[assets[raid.target]], det)
+        blocks.append(win)
+        first_k[r], last_k[r] = win.first_k, win.last_k
+        raid_nfu[r] = len(win.units)
+        raid_fus[r, :len(win.units)] = win.units
+        ew_k[r], ew_p[r] = zone_entries(zones, p, cname)
+
+    raids = RaidAttributes(
+        threat_class=np.array([CLASS_INDEX[cat.threats[r.threat].threat_class] for r in sc.raids], np.int64),
+        threat_type=np.array([type_index[r.threat] for r in sc.raids], np.int64),
+        asset=np.array([assets[r.target] for r in sc.raids], np.int64),
+        value=asset_value[np.array([assets[r.target] for r in sc.raids], np.int64)],
+        cost_usd=np.array([cat.threats[r.threat].unit_cost_usd.value for r in sc.raids], float),
+    )
+    per_threat = raids.threat_arrays(np.array([r.count for r in sc.raids], np.int64))
+    arrays = WorldArrays(
+        **per_threat,
+        raid_lo=np.array([r.launch_window_s[0] for r in sc.raids], float),
+        raid_hi=np.array([r.launch_window_s[1] for r in sc.raids], float),
+        raid_even=np.array([r.launch_pattern == "even" for r in sc.raids], np.bool_),
+        path_off=path_off, dtau=np.array([p.dtau_s for p in paths], float).reshape(R),
+        nsamp=np.array([len(p.tau_s) for p in paths], np.int64).reshape(R),
+        tau_imp=np.array([p.tau_s[-1] for p in paths], float).reshape(R),
+        det_k=det_k, det_sensor=det_sensor, det_range_km=det_range,
+        first_k=first_k, last_k=last_k,
+        wake_tau=np.array([b.wake_tau_s for b in blocks], float).reshape(R),
+        last_tau=np.array([b.last_tau_s for b in blocks], float).reshape(R),
+        raid_fus=raid_fus, raid_nfu=raid_nfu, ew_k=ew_k, ew_p=ew_p,
+        shot_icpt=_stack(blocks, "shot_icpt", F, np.int32), next_ok=_stack(blocks, "next_ok", F, np.int32),
+        rng_km=_stack(blocks, "rng_km", F, np.float32),
+        fu_chan=fu.chan, fu_react=fu.react_s, fu_reload=fu.reload_s, fu_engtime=fu.engage_s,
+        fu_rpl=fu.rounds_per_launcher, fu_round_cost=fu.round_cost, fu_interceptor=fu.interceptor, pk=fu.pk,
+        cls_salvo=doc.salvo, cls_max_eng=doc.max_eng, cls_look=doc.look_s, cls_engage=doc.engage,
+        cls_maxcost=doc.max_round_cost, cls_hold=doc.hold, cls_cw=doc.cost_weight,
+        decoy_disc=float(sc.doctrine.decoy_discrimination),
+        hold_per_channel=int(sc.battle_manager.hold_per_channel),
+        exact_time_s=float(sc.battle_manager.time_budget_ms) / 1000.0,
+    )
+    return World(
+        spec=spec, arrays=arrays, threat_types=threat_types, asset_ids=[a.id for a in sc.assets],
+        sensor_ids=[s.id for s in sc.sensors], fire_unit_ids=[f.id for f in sc.fire_units],
+        interceptors=interceptors, raid_ids=[r.id or f"raid{i}" for i, r in enumerate(sc.raids)],
+        fu_capacity=fu.capacity, fu_reserve=fu.reserve, fu_start_ready=fu.start_ready,
+        threat_cost_usd=raids.cost_usd[per_threat["thr_raid"]], raids=raids,
+        interceptor_cost_usd=np.array([cat.interceptors[i].unit_cost_usd.value for i in interceptors], float),
+        paths=paths,
+    )

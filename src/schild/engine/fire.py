@@ -1,0 +1,91 @@
+"""Assignment and fire: the battle manager picks among the epoch's candidates; chosen units fire.
+
+Each unit offers as many engagements as it has free channels and rounds; a fired salvo is queued to
+resolve at its intercept time, and the channel frees ``engagement_time_s`` after that.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+
+from .battle_manager import ASSIGN_EXACT, ASSIGN_FIRST, exact_assign, first_feasible_assign, greedy_assign
+from .codes import EV_SHOOT
+from .events import record
+from .heap import heap_push
+from .rounds import maybe_reload
+
+
+@nb.njit(cache=True)
+def _exact_choice(cand_thr, cand_fu, cand_score, n_cand, capacity, chosen, time_limit_s):
+    with nb.objmode(picked="int64[:]"):
+        picked = exact_assign(cand_thr[:n_cand].copy(), cand_fu[:n_cand].copy(),
+                              cand_score[:n_cand].copy(), capacity.copy(), time_limit_s)
+    for q in range(len(picked)):
+        chosen[q] = picked[q]
+        capacity[cand_fu[picked[q]]] -= 1
+    return len(picked)
+
+
+@nb.njit(cache=True)
+def assign(W, S, C, n_cand, cap_now, taken, assign_mode):
+    """Choose candidates (indices in ``C.chosen``); returns how many."""
+    for f in range(len(cap_now)):
+        cap_now[f] = W.fu_chan[f] - S.busy[f]
+        per_round = S.ready[f]
+        # rounds limit engagements: each takes a full salvo of its class; checked again when firing
+        if per_round < cap_now[f]:
+            cap_now[f] = per_round
+    if assign_mode == ASSIGN_EXACT:
+        return _exact_choice(C.thr, C.fu, C.score, n_cand, cap_now, C.chosen, W.exact_time_s)
+    if assign_mode == ASSIGN_FIRST:
+        return first_feasible_assign(C.thr, C.fu, n_cand, cap_now, taken, C.chosen)
+    return greedy_assign(C.thr, C.fu, C.score, n_cand, cap_now, taken, C.chosen)
+
+
+@nb.njit(cache=True)
+def _fire(W, T, S, E, j, f, k, t, rec, ev, out):
+    """Unit ``f`` fires a salvo at threat ``j`` (at path sample ``k``) if it still can."""
+    r = W.thr_raid[j]
+    salvo = W.cls_salvo[W.thr_class[j]]
+    if S.ready[f] < salvo or S.busy[f] >= W.fu_chan[f]:
+        return
+    row = W.path_off[r] + k
+    k_i = W.shot_icpt[row, f]
+    t_icpt = T.launch[j] + k_i * W.dtau[r]
+    if t_icpt < t:
+        t_icpt = t
+    S.ready[f] -= salvo
+    S.busy[f] += 1
+    T.n_eng[j] += 1
+    T.n_shot[j] += salvo
+    T.inflight[j] = True
+    out.shots_fu[f] += salvo
+    out.eng_fu[f] += 1
+    out.shots_icpt[W.fu_interceptor[f]] += salvo
+    n_e = E.n[0]
+    E.thr[n_e] = j
+    E.fu[n_e] = f
+    E.icpt_k[n_e] = k_i
+    E.shots[n_e] = salvo
+    heap_push(E.hk, E.hv, E.hsize, t_icpt, 2 * n_e)
+    heap_push(E.hk, E.hv, E.hsize, t_icpt + W.fu_engtime[f], 2 * n_e + 1)
+    E.n[0] = n_e + 1
+    if rec:
+        record(ev, t, EV_SHOOT, j, f, -1, W.rng_km[row, f])
+    maybe_reload(W, S, f, t)
+
+
+@nb.njit(cache=True)
+def assign_and_fire(W, T, S, E, C, n_cand, cap_now, taken, t, assign_mode, rec, ev, out):
+    """One decision epoch: assign, fire the chosen engagements; candidates not fired wait for a resource."""
+    n_ch = assign(W, S, C, n_cand, cap_now, taken, assign_mode)
+    for q in range(n_ch):
+        cidx = C.chosen[q]
+        j = C.thr[cidx]
+        taken[j] = False
+        _fire(W, T, S, E, j, C.fu[cidx], C.k[cidx], t, rec, ev, out)
+    for q in range(n_ch):
+        taken[C.thr[C.chosen[q]]] = False
+    for q in range(n_cand):
+        if not T.inflight[C.thr[q]]:
+            T.blocked[C.thr[q]] = True

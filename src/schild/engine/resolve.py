@@ -1,0 +1,55 @@
+"""Resolution: salvos meeting their threats (kill or miss) and channels freeing, in time order."""
+
+from __future__ import annotations
+
+import numba as nb
+
+from .codes import EV_KILL, EV_MISS, ST_ALIVE, ST_EW, ST_KILLED
+from .events import record
+from .heap import heap_pop
+
+
+@nb.njit(cache=True)
+def resolve_due(W, U, T, S, E, t, rec, ev, out):
+    """Pop every queued event due by ``t``; True if a channel freed (a resource event).
+
+    A salvo kills if any of its rounds' uniforms is below the unit's P(kill); a missed threat is looked
+    at again after the class's kill-assessment time. A threat EW defeated before the intercept is EW's.
+    """
+    shot_col = 2 + W.ew_k.shape[1]
+    freed = False
+    while E.hsize[0] > 0 and E.hk[0] <= t:
+        te, code = heap_pop(E.hk, E.hv, E.hsize)
+        e = code >> 1
+        j = E.thr[e]
+        f = E.fu[e]
+        if code & 1:
+            S.busy[f] -= 1
+            freed = True
+            continue
+        T.inflight[j] = False
+        r = W.thr_raid[j]
+        c = W.thr_class[j]
+        rng_i = W.rng_km[W.path_off[r] + E.icpt_k[e], f]
+        if T.status[j] != ST_ALIVE:
+            continue
+        if T.ew_t[j] <= te:
+            T.status[j] = ST_EW
+            T.end_t[j] = T.ew_t[j]
+            continue
+        killed = False
+        base = shot_col + T.n_shot[j] - E.shots[e]
+        for s in range(E.shots[e]):
+            if U[j, base + s] < W.pk[f, c]:
+                killed = True
+        if killed:
+            T.status[j] = ST_KILLED
+            T.end_t[j] = te
+            out.kills_fu[f] += 1
+            if rec:
+                record(ev, te, EV_KILL, j, f, -1, rng_i)
+        else:
+            T.nxt[j] = te + W.cls_look[c]
+            if rec:
+                record(ev, te, EV_MISS, j, f, -1, rng_i)
+    return freed
