@@ -73,6 +73,24 @@ def fail(exc: Exception) -> None:
     raise typer.Exit(code=2)
 
 
+def _check_run_options(runs: int, workers: int | None, outputs: dict[str, Path | None]) -> None:
+    """Counts and output paths, checked before any simulation, so a wrong path does not cost the results."""
+    from .output_paths import check_output_file
+
+    if runs < 1:
+        raise InputError(f"--runs must be at least 1, got {runs}")
+    if workers is not None and workers < 1:
+        raise InputError(f"--workers must be at least 1, got {workers}")
+    for option, path in outputs.items():
+        if path is not None:
+            check_output_file(option, path)
+
+
+def _progress_bar() -> Progress:
+    return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), TimeRemainingColumn(), console=err_console.get(), transient=True)
+
+
 def warn(messages: tuple[str, ...]) -> None:
     """What is valid but almost surely not meant (e.g. no sensors), in yellow on stderr."""
     for message in messages:
@@ -159,24 +177,16 @@ def run(
     assignment: Optional[str] = typer.Option(None, "--assignment", help="heuristic, exact or doctrine (overrides the scenario)."),
 ) -> None:
     """Simulate a raid scenario with Monte Carlo replications."""
-    from .output_paths import check_output_file, output_target, write_error
+    from .output_paths import output_target, write_error
     from .simulate import load_scenario, simulate
 
     try:
-        if runs < 1:
-            raise InputError(f"--runs must be at least 1, got {runs}")
-        if workers is not None and workers < 1:
-            raise InputError(f"--workers must be at least 1, got {workers}")
         if events is not None and events.suffix != ".parquet" and not output_target(events)[1]:
             raise InputError(f"--events must name a .parquet file (or a FIFO or device), got {events}")
-        # checked before the simulation, so that a wrong path does not cost a run's results
-        for option, path in (("--json", json_out), ("--events", events)):
-            if path is not None:
-                check_output_file(option, path)
+        _check_run_options(runs, workers, {"--json": json_out, "--events": events})
         world = load_scenario(scenario)
         warn(world.spec.warnings)
-        with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), TimeRemainingColumn(), console=err_console.get(), transient=True) as bar:
+        with _progress_bar() as bar:
             task = bar.add_task(f"simulating {escape(world.name)}", total=runs)
             result = simulate(world, runs=runs, seed=seed, workers=workers, events_path=events,
                               assignment=assignment,
@@ -236,22 +246,15 @@ def curve(
 ) -> None:
     """Leakers against raid size: the same raids scaled (counts x scale, rounded), so saturation shows."""
     from .curve import parse_scales, raid_curve
-    from .output_paths import check_output_file, write_error
+    from .output_paths import write_error
     from .simulate import load_scenario
 
     try:
         scales = parse_scales(scale)
-        if runs < 1:
-            raise InputError(f"--runs must be at least 1, got {runs}")
-        if workers is not None and workers < 1:
-            raise InputError(f"--workers must be at least 1, got {workers}")
-        for option, path in (("--json", json_out), ("--png", png)):
-            if path is not None:
-                check_output_file(option, path)
+        _check_run_options(runs, workers, {"--json": json_out, "--png": png})
         world = load_scenario(scenario)
         warn(world.spec.warnings)
-        with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), TimeRemainingColumn(), console=err_console.get(), transient=True) as bar:
+        with _progress_bar() as bar:
             task = bar.add_task(f"simulating {escape(world.name)} at {len(scales)} scales", total=runs * len(scales))
             result = raid_curve(world, scales, runs=runs, seed=seed, workers=workers,
                                 progress=lambda done, total: bar.update(task, completed=done))
