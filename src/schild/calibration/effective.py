@@ -28,7 +28,7 @@ def layers(group: str) -> list[dict[str, Any]]:
     w = tpl.world
     out: dict[tuple[str, str], dict[str, Any]] = {}
     for f, fu in enumerate(w.spec.scenario.fire_units):
-        pk = float(w.arrays.pk[f, tpl.cls])
+        pk = float(w.arrays.pk[f, tpl.typ])
         if pk <= 0:
             continue
         key = (fu.type, w.interceptors[int(w.arrays.fu_interceptor[f])])

@@ -302,8 +302,11 @@ def night_dict(counts: dict[str, int], decoys: int = 0, *, levels: dict[str, flo
             env = cat.effectors[utype].envelope
             over = {}
             for cls, a in levels.items():
-                for c in ([cls, "decoy"] if cls == "drone" else [cls]):
-                    if c in env:
+                shifted = [cls, "decoy"] if cls == "drone" else [cls]
+                # a threat type's own pk (e.g. Patriot against the Kh-22) moves with its class's level
+                own = [k for k in env if k in cat.threats and cat.threats[k].threat_class in shifted]
+                for c in shifted + own:
+                    if c in env and env[c].pk is not None:
                         pk0 = float(env[c].pk.value)
                         note = f"calibrated: catalogue pk {pk0} shifted by {a:+.2f} on the logit scale"
                         over[c] = {"pk": {"value": round(float(shift_logit(np.array([pk0]), a)[0]), 4),

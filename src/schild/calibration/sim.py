@@ -41,6 +41,7 @@ class Template:
     lines: int
     has_decoys: bool
     cls: int  # engine class index of the group's threats
+    typ: int  # index of the group's threat type (its column of ``pk``)
 
     @property
     def pk0(self) -> np.ndarray:
@@ -55,8 +56,8 @@ def template(group: str) -> Template:
     L = _lines(group)
     drone = group == "drone"
     world = compile_member(group, L, decoys=L if drone else 0)
-    cls = int(world.arrays.thr_class[0])
-    return Template(group=group, world=world, lines=L, has_decoys=drone, cls=cls)
+    cls, typ = int(world.arrays.thr_class[0]), int(world.arrays.thr_type[0])
+    return Template(group=group, world=world, lines=L, has_decoys=drone, cls=cls, typ=typ)
 
 
 def _split(n: int, k: int) -> list[int]:
@@ -90,9 +91,9 @@ def with_params(world: World, tpl: Template, a: float, ew: float = 0.0) -> World
     """Kill probabilities of the group's class (and decoys, for drones) shifted by ``a`` on the logit
     scale for every fire unit; EW defeat probability ``ew`` on the group's raids (drones only)."""
     pk = tpl.pk0.copy()
-    cols = [tpl.cls] + ([DECOY_C] if tpl.has_decoys else [])
-    for c in cols:
-        pk[:, c] = shift_logit(tpl.pk0[:, c], a)
+    classes = [tpl.cls] + ([DECOY_C] if tpl.has_decoys else [])
+    cols = np.flatnonzero(np.isin(tpl.world.arrays.type_class, classes))  # pk columns are threat types
+    pk[:, cols] = shift_logit(tpl.pk0[:, cols], a)
     changes = {"pk": pk}
     if tpl.has_decoys:
         ew_p = np.zeros_like(world.arrays.ew_p)

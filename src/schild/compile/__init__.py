@@ -17,7 +17,7 @@ from .doctrine import compile_doctrine
 from .ew import ew_zones, zone_entries
 from .fire_units import compile_fire_units, interceptor_names
 from .paths import raid_paths
-from .sensors import first_detection, sensor_sites
+from .sensors import network_cover, sensor_sites
 from .windows import RaidWindows, raid_windows
 from .world import BIG, CLASS_INDEX, NC, RaidAttributes, World, WorldArrays
 
@@ -39,7 +39,7 @@ def compile_world(spec: ScenarioSpec) -> World:
     threat_types = sorted({r.threat for r in sc.raids})
     type_index = {t: i for i, t in enumerate(threat_types)}
     interceptors = interceptor_names(spec)
-    fu = compile_fire_units(spec, interceptors)
+    fu = compile_fire_units(spec, interceptors, threat_types)
     doc = compile_doctrine(spec)
     sensors = sensor_sites(spec)
     zones = ew_zones(spec)
@@ -61,9 +61,12 @@ def compile_world(spec: ScenarioSpec) -> World:
         cname = cat.threats[raid.threat].threat_class
         c = CLASS_INDEX[cname]
         path_off[r + 1] = path_off[r] + len(p.tau_s)
-        det = first_detection(sensors, p, cname)
+        rcs = cat.threats[raid.threat].rcs_m2
+        rcs_m2 = rcs.value if rcs is not None else None
+        det, net_seen = network_cover(sensors, p, cname, rcs_m2)
         det_k[r], det_sensor[r], det_range[r] = det.k, det.sensor, det.range_km
-        win = raid_windows(sc.fire_units, fu, doc, p, c, asset_value[assets[raid.target]], det)
+        win = raid_windows(sc.fire_units, fu, doc, p, c, type_index[raid.threat], asset_value[assets[raid.target]],
+                           det, net_seen, rcs_m2)
         blocks.append(win)
         first_k[r], last_k[r] = win.first_k, win.last_k
         raid_nfu[r] = len(win.units)
@@ -95,6 +98,7 @@ def compile_world(spec: ScenarioSpec) -> World:
         rng_km=_stack(blocks, "rng_km", F, np.float32),
         fu_chan=fu.chan, fu_react=fu.react_s, fu_reload=fu.reload_s, fu_engtime=fu.engage_s,
         fu_rpl=fu.rounds_per_launcher, fu_round_cost=fu.round_cost, fu_interceptor=fu.interceptor, pk=fu.pk,
+        type_class=np.array([CLASS_INDEX[cat.threats[t].threat_class] for t in threat_types], np.int64),
         cls_salvo=doc.salvo, cls_max_eng=doc.max_eng, cls_look=doc.look_s, cls_engage=doc.engage,
         cls_maxcost=doc.max_round_cost, cls_hold=doc.hold, cls_cw=doc.cost_weight,
         decoy_disc=float(sc.doctrine.decoy_discrimination),

@@ -1,4 +1,5 @@
-"""Fire units: what each unit fires, how fast, how many rounds it holds, and its envelope per class."""
+"""Fire units: what each unit fires, how fast, how many rounds it holds, its envelope per threat type and
+its own fire-control radar."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..scenario.loading import ScenarioSpec
-from .world import CLASS_INDEX, NC
 
 
 @dataclass(frozen=True)
@@ -25,8 +25,12 @@ class FireUnitArrays:
     round_cost: np.ndarray
     speed_mps: np.ndarray  # interceptor speed
     interceptor: np.ndarray  # index into the sorted interceptor names
-    pk: np.ndarray  # (F, NC)
-    env: np.ndarray  # (F, NC, 4): min_r_km, max_r_km, min_alt_m, max_alt_m
+    pk: np.ndarray  # (F, T): per threat type of the scenario
+    env: np.ndarray  # (F, T, 4): min_r_km, max_r_km, min_alt_m, max_alt_m
+    fc_height_m: np.ndarray  # own fire-control radar height above ground (nan: no radar of its own)
+    fc_range_km: np.ndarray  # its range at its reference cross-section
+    fc_ref_rcs_m2: np.ndarray  # that cross-section (nan: range independent of it)
+    fc_remote: np.ndarray  # may intercept on a network track outside its own radar's cover
 
 
 def interceptor_names(spec: ScenarioSpec) -> list[str]:
@@ -35,16 +39,19 @@ def interceptor_names(spec: ScenarioSpec) -> list[str]:
     return sorted({cat.effectors[f.type].interceptor for f in spec.scenario.fire_units})
 
 
-def compile_fire_units(spec: ScenarioSpec, interceptors: list[str]) -> FireUnitArrays:
-    """The fire units' arrays; a decoy is engaged as a drone where the envelope has no decoy entry."""
+def compile_fire_units(spec: ScenarioSpec, interceptors: list[str], threat_types: list[str]) -> FireUnitArrays:
+    """The fire units' arrays. Envelope and pk are resolved per threat type: the type's own envelope entry
+    over its class entry (a decoy without either uses the drone entry)."""
     cat, fus = spec.catalog, spec.scenario.fire_units
     icpt_index = {t: i for i, t in enumerate(interceptors)}
-    F = len(fus)
+    F, T = len(fus), len(threat_types)
     a = FireUnitArrays(
         chan=np.zeros(F, np.int64), react_s=np.zeros(F), reload_s=np.zeros(F), engage_s=np.zeros(F),
         rounds_per_launcher=np.zeros(F, np.int64), capacity=np.zeros(F, np.int64), reserve=np.zeros(F, np.int64),
         start_ready=np.zeros(F, np.int64), round_cost=np.zeros(F), speed_mps=np.zeros(F),
-        interceptor=np.zeros(F, np.int64), pk=np.zeros((F, NC)), env=np.zeros((F, NC, 4)))
+        interceptor=np.zeros(F, np.int64), pk=np.zeros((F, T)), env=np.zeros((F, T, 4)),
+        fc_height_m=np.full(F, np.nan), fc_range_km=np.full(F, np.nan), fc_ref_rcs_m2=np.full(F, np.nan),
+        fc_remote=np.zeros(F, np.bool_))
     for f, fu in enumerate(fus):
         et = cat.effectors[fu.type]
         it = cat.interceptors[et.interceptor]
@@ -61,12 +68,16 @@ def compile_fire_units(spec: ScenarioSpec, interceptors: list[str]) -> FireUnitA
         a.round_cost[f] = it.unit_cost_usd.value
         a.speed_mps[f] = it.speed_mps.value
         a.interceptor[f] = icpt_index[et.interceptor]
-        for cname, e in et.envelope.items():
-            c = CLASS_INDEX[cname]
-            a.pk[f, c] = e.pk.value
-            a.env[f, c] = (e.min_range_km.value, e.max_range_km.value, e.min_altitude_m.value,
-                           e.max_altitude_m.value)
-        if "drone" in et.envelope and "decoy" not in et.envelope:
-            a.pk[f, CLASS_INDEX["decoy"]] = a.pk[f, CLASS_INDEX["drone"]]
-            a.env[f, CLASS_INDEX["decoy"]] = a.env[f, CLASS_INDEX["drone"]]
+        for t, type_id in enumerate(threat_types):
+            e = et.entry_for(cat.threats[type_id].threat_class, type_id)
+            if e is not None:
+                a.pk[f, t] = e.pk.value
+                a.env[f, t] = (e.min_range_km.value, e.max_range_km.value, e.min_altitude_m.value,
+                               e.max_altitude_m.value)
+        fc = et.fire_control
+        if fc is not None:
+            a.fc_height_m[f] = fc.mast_height_m.value + fu.alt_m
+            a.fc_range_km[f] = fc.range_km.value
+            a.fc_ref_rcs_m2[f] = fc.reference_rcs_m2.value if fc.reference_rcs_m2 is not None else np.nan
+            a.fc_remote[f] = fc.engage_on_remote
     return a

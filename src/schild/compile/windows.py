@@ -1,8 +1,9 @@
 """Engagement windows: for each raid and fire unit, the intercept point of a shot fired at any sample.
 
 A shot fired at sample ``i`` meets the threat at the first sample whose flight time still lets the
-interceptor get there (``shot_icpt``), or never (-1) if that point is outside the unit's envelope. The
-window of a unit is the span of samples from which a shot is feasible.
+interceptor get there (``shot_icpt``), or never (-1) if that point is outside the unit's envelope for the
+threat's type, outside its sector, or (for a unit with a fire-control radar of its own) outside that radar's
+horizon and range. The window of a unit is the span of samples from which a shot is feasible.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..geometry.paths import Path, ground_distance_m
+from ..geometry.horizon import radar_horizon_km
+from ..geometry.paths import Path
+from ..geometry.sectors import bearing_and_distance, sector_mask
 from .doctrine import DoctrineArrays, doctrine_allows
 from .fire_units import FireUnitArrays
-from .sensors import Detection
+from .sensors import Detection, first_true, rcs_factor
 
 
 @dataclass(frozen=True)
@@ -40,11 +43,12 @@ def next_feasible(icpt: np.ndarray) -> np.ndarray:
 
 
 def _intercept_column(p: Path, slant_km: np.ndarray, env: np.ndarray, speed_mps: float, react_s: float,
-                      det_k: int) -> np.ndarray:
-    """The intercept sample of a shot fired at each sample (-1: none) for one unit and one class envelope."""
+                      det_k: int, allowed: np.ndarray) -> np.ndarray:
+    """The intercept sample of a shot fired at each sample (-1: none) for one unit and one threat type's
+    envelope; ``allowed``: the samples where the unit may intercept (its sector and fire-control cover)."""
     K = len(p.tau_s)
     lo_r, hi_r, lo_h, hi_h = env
-    in_env = (slant_km >= lo_r) & (slant_km <= hi_r) & (p.alt_m >= lo_h) & (p.alt_m <= hi_h)
+    in_env = (slant_km >= lo_r) & (slant_km <= hi_r) & (p.alt_m >= lo_h) & (p.alt_m <= hi_h) & allowed
     in_env[-1] = False  # an intercept at impact is too late
     if not in_env.any():
         return np.full(K, -1, np.int32)
@@ -55,15 +59,42 @@ def _intercept_column(p: Path, slant_km: np.ndarray, env: np.ndarray, speed_mps:
     i_clip = np.minimum(i_star, K - 1)
     valid &= in_env[i_clip]
     col = np.where(valid, i_clip, -1).astype(np.int32)
-    # Shots are only possible once the threat is detected and the unit has reacted.
+    # Shots are only possible once the threat is detected (by the network or the unit's own radar) and the
+    # unit has reacted.
     earliest_shot_tau = p.tau_s[det_k] + react_s
     col[p.tau_s < earliest_shot_tau - 1e-9] = -1
     return col
 
 
-def raid_windows(spec_units: list, fu: FireUnitArrays, doc: DoctrineArrays, p: Path, c: int, value: float,
-                 det: Detection) -> RaidWindows:
-    """Every unit's window on one raid's path (class ``c``, target worth ``value``)."""
+def _own_radar(fu: FireUnitArrays, f: int, p: Path, slant_km: np.ndarray, ground_m: np.ndarray,
+               rcs_m2: float | None) -> np.ndarray:
+    """The samples the unit's own fire-control radar tracks: its range (scaled by the cross-section) and
+    its 4/3-earth horizon."""
+    reach_km = fu.fc_range_km[f] * rcs_factor(rcs_m2, fu.fc_ref_rcs_m2[f])
+    return (slant_km <= reach_km) & (ground_m / 1000.0 <= radar_horizon_km(fu.fc_height_m[f], p.alt_m))
+
+
+def _cue_and_cover(fu: FireUnitArrays, f: int, site, p: Path, slant_km: np.ndarray, az_deg: np.ndarray,
+                   ground_m: np.ndarray, det: Detection, net_seen: np.ndarray,
+                   rcs_m2: float | None) -> tuple[int, np.ndarray]:
+    """The first sample the unit knows of the threat (-1: never) and where it may intercept it: inside its
+    sector, and, with a fire-control radar of its own, where that radar tracks it (or any network sensor,
+    if it engages on remote tracks)."""
+    allowed = sector_mask(getattr(site, "sector", None), az_deg, ground_m)
+    cue_k = det.k
+    if np.isnan(fu.fc_height_m[f]):
+        return cue_k, allowed
+    own = _own_radar(fu, f, p, slant_km, ground_m, rcs_m2) & allowed
+    own_k = first_true(own[:-1])
+    if own_k >= 0 and (cue_k < 0 or own_k < cue_k):
+        cue_k = own_k
+    return cue_k, (own | (allowed & net_seen)) if fu.fc_remote[f] else own
+
+
+def raid_windows(spec_units: list, fu: FireUnitArrays, doc: DoctrineArrays, p: Path, c: int, t: int,
+                 value: float, det: Detection, net_seen: np.ndarray, rcs_m2: float | None) -> RaidWindows:
+    """Every unit's window on one raid's path (class ``c``, threat type ``t`` with cross-section ``rcs_m2``,
+    target worth ``value``; ``net_seen``: the samples some network sensor sees)."""
     K, F = len(p.tau_s), len(spec_units)
     icpt = np.full((K, F), -1, np.int32)
     rng = np.zeros((K, F), np.float32)
@@ -72,13 +103,16 @@ def raid_windows(spec_units: list, fu: FireUnitArrays, doc: DoctrineArrays, p: P
     units: list[int] = []
     wake, last = np.inf, -np.inf
     for f, site in enumerate(spec_units):
-        g = ground_distance_m(site.lat, site.lon, p.lat, p.lon)
+        az, g = bearing_and_distance(site.lat, site.lon, p.lat, p.lon)
         slant_km = np.hypot(g, p.alt_m) / 1000.0
         rng[:, f] = slant_km
-        if det.sensor < 0 or not doctrine_allows(fu.pk[f, c], fu.round_cost[f], value, c, doc.salvo, doc.engage,
-                                                 doc.max_round_cost, doc.cost_weight):
+        if not doctrine_allows(fu.pk[f, t], fu.round_cost[f], value, c, doc.salvo, doc.engage,
+                               doc.max_round_cost, doc.cost_weight):
             continue
-        icpt[:, f] = _intercept_column(p, slant_km, fu.env[f, c], fu.speed_mps[f], fu.react_s[f], det.k)
+        cue_k, allowed = _cue_and_cover(fu, f, site, p, slant_km, az, g, det, net_seen, rcs_m2)
+        if cue_k < 0:
+            continue
+        icpt[:, f] = _intercept_column(p, slant_km, fu.env[f, t], fu.speed_mps[f], fu.react_s[f], cue_k, allowed)
         ks = np.flatnonzero(icpt[:, f] >= 0)
         if len(ks) == 0:
             continue

@@ -56,7 +56,8 @@ class WorldArrays(NamedTuple):
     fu_rpl: np.ndarray
     fu_round_cost: np.ndarray
     fu_interceptor: np.ndarray
-    pk: np.ndarray
+    pk: np.ndarray  # (F, T): single-shot kill probability per fire unit and threat type
+    type_class: np.ndarray  # (T,): class index of each threat type (the columns of pk)
     cls_salvo: np.ndarray
     cls_max_eng: np.ndarray
     cls_look: np.ndarray

@@ -37,13 +37,13 @@ def activate_due(wake, order, active, cursor, T, t):
 
 
 @nb.njit(cache=True)
-def _cheapest_ahead(W, S, r, k, c, salvo):
-    """The cheapest unit still ahead on the raid's path that can take this threat and has room to
-    hold it (at most ``hold_per_channel`` held threats per fire channel); -1 if none."""
+def _cheapest_ahead(W, S, r, k, c, ty, salvo):
+    """The cheapest unit still ahead on the raid's path that can take this threat (class ``c``, type
+    ``ty``) and has room to hold it (at most ``hold_per_channel`` held threats per fire channel); -1 if none."""
     best = -1
     for q in range(W.raid_nfu[r]):
         g = W.raid_fus[r, q]
-        if W.pk[g, c] <= 0.0 or W.fu_round_cost[g] > W.cls_maxcost[c]:
+        if W.pk[g, ty] <= 0.0 or W.fu_round_cost[g] > W.cls_maxcost[c]:
             continue
         if W.first_k[r, g] <= k or S.ready[g] + S.reserve[g] < salvo:
             continue
@@ -79,7 +79,7 @@ def _threat_candidates(W, T, S, C, j, t, n_cand):
     holding = -1
     if W.cls_hold[c]:
         # Hold fire for the cheapest usable layer ahead if it has room; dearer units wait.
-        holding = _cheapest_ahead(W, S, r, k, c, salvo)
+        holding = _cheapest_ahead(W, S, r, k, c, W.thr_type[j], salvo)
         if holding >= 0:
             S.held[holding] += 1
             T.holding_for[j] = holding
@@ -99,7 +99,7 @@ def _threat_candidates(W, T, S, C, j, t, n_cand):
         if S.busy[f] >= W.fu_chan[f] or S.ready[f] < salvo:
             T.blocked[j] = True
             continue
-        p_eng = 1.0 - (1.0 - W.pk[f, c]) ** salvo
+        p_eng = 1.0 - (1.0 - W.pk[f, W.thr_type[j]]) ** salvo
         # threat evaluation: asset value, doubled as time to impact goes to zero
         urgency = 1.0 + URGENCY_S / (URGENCY_S + max(T.t_imp[j] - t, 0.0))
         score = W.thr_value[j] * p_eng * urgency - W.cls_cw[c] * salvo * W.fu_round_cost[f]

@@ -40,7 +40,7 @@ def resolve_due(W, U, T, S, E, t, rec, ev, out):
         killed = False
         base = shot_col + T.n_shot[j] - E.shots[e]
         for s in range(E.shots[e]):
-            if U[j, base + s] < W.pk[f, c]:
+            if U[j, base + s] < W.pk[f, W.thr_type[j]]:
                 killed = True
         if killed:
             T.status[j] = ST_KILLED

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic_core import InitErrorDetails
 
 from .values import Sourced, SourcedValue
 
@@ -74,11 +75,13 @@ class ThreatType(_Entry):
         default=None, description="Ground distance of the final dive to the target, km.")
     unit_cost_usd: Sourced = Field(default_factory=lambda: SourcedValue(value=0.0))
     warhead_kg: Sourced | None = None
+    rcs_m2: Sourced | None = Field(
+        default=None, description="Radar cross-section, m^2 (> 0); scales radar ranges (see reference_rcs_m2).")
 
     BOUNDS: ClassVar[dict[str, tuple[float | None, float | None, bool]]] = {
         "speed_mps": (0, ESCAPE_SPEED_MPS, True), "altitude_m": (0, None, False), "apogee_m": (0, None, True),
         "range_km": (0, None, True), "terminal_dive_km": (0, None, False), "unit_cost_usd": (0, None, False),
-        "warhead_kg": (0, None, False),
+        "warhead_kg": (0, None, False), "rcs_m2": (0, None, True),
     }
 
     @model_validator(mode="after")
@@ -111,11 +114,22 @@ class SensorType(_Entry):
     min_target_altitude_m: Sourced | None = None
     detects: tuple[ThreatClass, ...] | None = Field(
         default=None, description="Threat classes it can detect; default: all (radar), drone+decoy (acoustic).")
+    reference_rcs_m2: Sourced | None = Field(
+        default=None, description="Radar only: the cross-section at which range_km holds; a threat type with "
+                                  "rcs_m2 is then seen at range_km (rcs_m2 / reference_rcs_m2)^(1/4). Without "
+                                  "it, range does not depend on the cross-section.")
 
     BOUNDS: ClassVar[dict[str, tuple[float | None, float | None, bool]]] = {
         "range_km": (0, None, True), "mast_height_m": (0, None, False),
         "max_target_altitude_m": (0, None, False), "min_target_altitude_m": (0, None, False),
+        "reference_rcs_m2": (0, None, True),
     }
+
+    @model_validator(mode="after")
+    def _rcs_for_radar(self) -> "SensorType":
+        if self.reference_rcs_m2 is not None and self.kind != "radar":
+            raise ValueError(f"reference_rcs_m2 applies to radars only, not to a {self.kind} sensor")
+        return self
 
     def detected_classes(self) -> tuple[str, ...]:
         if self.detects is not None:
@@ -126,30 +140,67 @@ class SensorType(_Entry):
 
 
 class EnvelopeEntry(_Bounded):
-    """Where and how well an effector engages one threat class."""
+    """Where and how well an effector engages one threat class, or one threat type.
 
-    min_range_km: Sourced = Field(default_factory=lambda: SourcedValue(value=0.0))
-    max_range_km: Sourced
-    min_altitude_m: Sourced = Field(default_factory=lambda: SourcedValue(value=0.0))
-    max_altitude_m: Sourced
-    pk: Sourced = Field(description="Single-shot kill probability against this class.")
+    A class entry needs ``max_range_km``, ``max_altitude_m`` and ``pk`` (the minima default to 0). A threat
+    type's entry gives only the figures in which the type differs from its class (a jet Geran-3 is not a
+    Shahed); the others are taken from the class entry.
+    """
+
+    min_range_km: Sourced | None = Field(default=None, description="Default: 0 in a class entry.")
+    max_range_km: Sourced | None = None
+    min_altitude_m: Sourced | None = Field(default=None, description="Default: 0 in a class entry.")
+    max_altitude_m: Sourced | None = None
+    pk: Sourced | None = Field(default=None, description="Single-shot kill probability against this class or type.")
 
     BOUNDS: ClassVar[dict[str, tuple[float | None, float | None, bool]]] = {
         "min_range_km": (0, None, False), "max_range_km": (0, None, True), "min_altitude_m": (0, None, False),
         "max_altitude_m": (0, None, True), "pk": (0, 1, False),
     }
+    REQUIRED: ClassVar[tuple[str, ...]] = ("max_range_km", "max_altitude_m", "pk")
 
     @model_validator(mode="after")
     def _ordered(self) -> "EnvelopeEntry":
-        if self.min_range_km.value >= self.max_range_km.value:
-            raise ValueError("min_range_km must be below max_range_km")
-        if self.min_altitude_m.value >= self.max_altitude_m.value:
-            raise ValueError("min_altitude_m must be below max_altitude_m")
+        for lo, hi in (("min_range_km", "max_range_km"), ("min_altitude_m", "max_altitude_m")):
+            a, b = getattr(self, lo), getattr(self, hi)
+            if a is not None and b is not None and a.value >= b.value:
+                raise ValueError(f"{lo} must be below {hi}")
         return self
+
+    def missing(self) -> list[str]:
+        return [name for name in self.REQUIRED if getattr(self, name) is None]
+
+    def with_defaults(self) -> "EnvelopeEntry":
+        """The entry with its unset minima at 0 (a complete entry)."""
+        zero = {name: SourcedValue(value=0.0) for name in ("min_range_km", "min_altitude_m")
+                if getattr(self, name) is None}
+        return self.model_copy(update=zero) if zero else self
+
+    def over(self, base: "EnvelopeEntry") -> "EnvelopeEntry":
+        """This entry's figures, the others from ``base``; ValueError if the result is out of order."""
+        own = {name: v for name in type(self).model_fields if (v := getattr(self, name)) is not None}
+        return EnvelopeEntry.model_validate({**dict(base), **own})
+
+
+class FireControl(_Bounded):
+    """A fire unit's own fire-control radar. An intercept point must lie inside its 4/3-earth horizon and
+    range (and inside the unit's sector), unless ``engage_on_remote`` lets a network sensor's track do."""
+
+    mast_height_m: Sourced = Field(description="Antenna height above ground, m (sets the radar horizon).")
+    range_km: Sourced = Field(description="Fire-control (tracking) range, km, slant.")
+    reference_rcs_m2: Sourced | None = Field(
+        default=None, description="The cross-section at which range_km holds (as for sensor types).")
+    engage_on_remote: bool = Field(
+        default=False, description="True: may intercept where only a network sensor tracks the threat "
+                                   "(IBCS-like); false: needs its own fire-control track at the intercept point.")
+
+    BOUNDS: ClassVar[dict[str, tuple[float | None, float | None, bool]]] = {
+        "mast_height_m": (0, None, False), "range_km": (0, None, True), "reference_rcs_m2": (0, None, True),
+    }
 
 
 class EffectorType(_Entry):
-    """A fire unit type: its magazine, rate of fire and engagement envelope per threat class."""
+    """A fire unit type: its magazine, rate of fire and engagement envelope per threat class (or type)."""
 
     interceptor: str
     launchers: Sourced = Field(description="Launchers of the unit, 1 to 1,000,000.")
@@ -164,7 +215,12 @@ class EffectorType(_Entry):
         default_factory=lambda: SourcedValue(value=0.0),
         description="Extra time a fire channel stays busy after the intercept (slew, burst, assess).")
     system_cost_usd: Sourced | None = Field(default=None, description="Acquisition cost of one unit.")
-    envelope: dict[ThreatClass, EnvelopeEntry]
+    fire_control: FireControl | None = Field(
+        default=None, description="The unit's own fire-control radar; absent: no horizon of its own (it fires "
+                                  "wherever the network has detected the threat).")
+    envelope: dict[str, EnvelopeEntry] = Field(
+        description="Per threat class (drone, decoy, cruise, ballistic, aeroballistic) and, where a threat type "
+                    "differs from its class, per threat type id.")
 
     BOUNDS: ClassVar[dict[str, tuple[float | None, float | None, bool]]] = {
         "launchers": (1, MAX_UNIT_COUNT, False), "rounds_per_launcher": (1, MAX_UNIT_COUNT, False),
@@ -173,11 +229,40 @@ class EffectorType(_Entry):
         "engagement_time_s": (0, None, False), "system_cost_usd": (0, None, False),
     }
 
-    @model_validator(mode="after")
-    def _has_envelope(self) -> "EffectorType":
-        if not self.envelope:
-            raise ValueError("envelope must name at least one threat class")
-        return self
+    @field_validator("envelope", mode="after")
+    @classmethod
+    def _class_entries_complete(cls, v: dict[str, EnvelopeEntry]) -> dict[str, EnvelopeEntry]:
+        """A class entry is complete (minima default to 0); each missing figure is named at its own field.
+        Type keys are checked against the catalogue's threat types by ``cross_check``."""
+        if not v:
+            raise ValueError("envelope must name at least one threat class or threat type")
+        missing = [InitErrorDetails(type="missing", loc=(key, name), input=dict(entry))
+                   for key, entry in v.items() if key in THREAT_CLASSES for name in entry.missing()]
+        if missing:
+            raise ValidationError.from_exception_data("EnvelopeEntry", missing)
+        return {key: entry.with_defaults() if key in THREAT_CLASSES else entry for key, entry in v.items()}
+
+    def class_entry(self, cls_name: str) -> EnvelopeEntry | None:
+        """The entry for a threat class; decoys use the drone entry unless given their own."""
+        entry = self.envelope.get(cls_name)
+        if entry is None and cls_name == "decoy":
+            entry = self.envelope.get("drone")
+        return entry
+
+    def entry_for(self, cls_name: str, type_id: str) -> EnvelopeEntry | None:
+        """The complete envelope against one threat type: the type's own entry over its class's entry, or
+        the class entry alone; None if the unit cannot engage it. ValueError if the type's entry lacks a
+        figure its class entry does not give, or the two together are out of order."""
+        base = self.class_entry(cls_name)
+        own = self.envelope.get(type_id) if type_id not in THREAT_CLASSES else None
+        if own is None:
+            return base
+        if base is None:
+            if own.missing():
+                raise ValueError(f"the effector has no {cls_name} entry to take {', '.join(own.missing())} from; "
+                                 f"give {'it' if len(own.missing()) == 1 else 'them'} in this entry")
+            return own.with_defaults()
+        return own.over(base)
 
 
 class Catalog(BaseModel):

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from pyproj import Geod
 
 from ..errors import InputError
-from .catalog_models import Catalog
+from .catalog_models import THREAT_CLASSES, Catalog
 from .schema import MAX_FLIGHT_S, Asset, Point, Scenario
 from .yaml_lines import Loc, dotted, line_for
 
@@ -98,6 +98,34 @@ def _interceptors_exist(raw_effectors: dict[str, Any], defined: dict[str, set[st
                        f"{known(defined['interceptors'])}", ("catalog", "effectors", eid, "interceptor"))
 
 
+def _envelope_keys(raw_effectors: dict[str, Any], cat: Catalog, defined: dict[str, set[str]],
+                   report: _Report) -> None:
+    """An envelope key is a threat class or a known threat type, and a type's entry completes with its
+    class's entry."""
+    for eid, fields in raw_effectors.items():
+        envelope = fields.get("envelope") if isinstance(fields, dict) else None
+        if not isinstance(envelope, dict):
+            continue
+        effector = cat.effectors.get(eid)
+        for key in envelope:
+            if not isinstance(key, str) or key in THREAT_CLASSES:
+                continue
+            loc = ("catalog", "effectors", eid, "envelope", key)
+            if key not in defined["threats"]:
+                report.add(f"envelope key {key!r} is neither a threat class nor a known threat type; allowed: "
+                           f"{', '.join(THREAT_CLASSES)} or a threat type ({known(defined['threats'])})", loc)
+                continue
+            threat = cat.threats.get(key)
+            if effector is None or threat is None:
+                continue  # their own problems are reported where they are
+            try:
+                effector.entry_for(threat.threat_class, key)
+            except ValidationError as exc:
+                report.add(exc.errors()[0]["msg"].replace("Value error, ", ""), loc)
+            except ValueError as exc:
+                report.add(str(exc), loc)
+
+
 def _raids_reach(data: dict[str, Any], cat: Catalog, defined: dict[str, set[str]], report: _Report) -> None:
     asset_ids = {i for _, a in _items(data, "assets") if (i := _text(a, "id")) is not None}
     assets = {a.id: a for _, raw in _items(data, "assets") if (a := _valid(Asset, raw)) is not None}
@@ -133,6 +161,7 @@ def cross_check(data: dict[str, Any], cat: Catalog, defined: dict[str, set[str]]
     _unique_ids(data, report)
     _types_exist(data, defined, report)
     _interceptors_exist(raw_effectors, defined, report)
+    _envelope_keys(raw_effectors, cat, defined, report)
     _raids_reach(data, cat, defined, report)
     return report.found
 
@@ -140,10 +169,11 @@ def cross_check(data: dict[str, Any], cat: Catalog, defined: dict[str, set[str]]
 def scenario_warnings(sc: Scenario, cat: Catalog, file: str, lines: dict[Loc, int]) -> list[str]:
     """What is valid but almost surely not meant: threats no sensor can ever see, so none is engaged."""
     report = _Report(file, lines)
-    if not sc.sensors:
+    own_radar = any(cat.effectors[f.type].fire_control is not None for f in sc.fire_units)
+    if not sc.sensors and not own_radar:
         report.add("no sensors: no threat is ever detected, so no fire unit engages and every threat leaks",
                    ("sensors",))
-    else:
+    elif not own_radar:
         seen = {c for s in sc.sensors for c in cat.sensors[s.type].detected_classes()}
         for i, raid in enumerate(sc.raids):
             cls_name = cat.threats[raid.threat].threat_class

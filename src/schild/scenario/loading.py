@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +47,7 @@ def _model_at(model: Any, loc: Loc) -> Any:
     for part in loc:
         origin = typing.get_origin(current)
         args = typing.get_args(current)
-        while origin in (typing.Union, getattr(__import__("types"), "UnionType", None), typing.Annotated):
+        while origin in (typing.Union, types.UnionType, typing.Annotated):
             current = next((a for a in args if a is not type(None)), None)
             origin, args = typing.get_origin(current), typing.get_args(current)
         if isinstance(part, int) and origin in (list, tuple):
@@ -60,7 +61,7 @@ def _model_at(model: Any, loc: Loc) -> Any:
             current = field.annotation if field is not None else None
         else:
             return None
-    while typing.get_origin(current) in (typing.Union, typing.Annotated):
+    while typing.get_origin(current) in (typing.Union, types.UnionType, typing.Annotated):
         current = next((a for a in typing.get_args(current) if a is not type(None)), None)
     return current
 

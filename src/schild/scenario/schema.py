@@ -39,6 +39,20 @@ class Asset(_Model):
     kind: str | None = None
 
 
+class Sector(_Model):
+    """An azimuth sector, in degrees from north, clockwise: what a sensor sees or a fire unit covers."""
+
+    centre_deg: Real = Field(ge=-360, le=360, description="Azimuth of the sector's centre (-360 to 360).")
+    width_deg: Real = Field(description="Full width of the sector, more than 0 and at most 360 (all round).")
+
+    @field_validator("width_deg")
+    @classmethod
+    def _width(cls, v: float) -> float:
+        if not 0.0 < v <= 360.0:
+            raise ValueError(f"width_deg must be more than 0 and at most 360 degrees (360: all round), got {v:g}")
+        return v
+
+
 class Site(_Model):
     """A sensor or a fire unit placed on the map."""
 
@@ -47,6 +61,9 @@ class Site(_Model):
     lat: Real = Field(ge=-90, le=90)
     lon: Real = Field(ge=-180, le=180)
     alt_m: Real = Field(default=0.0, ge=-500, le=9000, description="Ground altitude above sea level.")
+    sector: Sector | None = Field(
+        default=None, description="Azimuth sector it sees (a sensor) or may intercept in (a fire unit); "
+                                  "absent: all round (360 degrees).")
 
 
 class Sensor(Site):
@@ -200,5 +217,5 @@ class Scenario(_Model):
         return v
 
 
-__all__ = ["Scenario", "Raid", "Asset", "Sensor", "FireUnit", "Doctrine", "ClassDoctrine", "EWZone",
+__all__ = ["Scenario", "Raid", "Asset", "Sensor", "FireUnit", "Sector", "Doctrine", "ClassDoctrine", "EWZone",
            "ElectronicWarfare", "BattleManager", "THREAT_CLASSES"]
