@@ -7,16 +7,14 @@ path can still take it. A threat with no chance left is dropped from the active 
 
 from __future__ import annotations
 
-import numba as nb
 import numpy as np
 
-from .codes import INF, ST_ALIVE, ST_EW
-from .state import grow_candidates
+from .codes import INF, ST_ALIVE, ST_EW, lean
 
 URGENCY_S = 60.0  # time to impact at which a threat's weight is 1.5x that of a distant one
 
 
-@nb.njit(cache=True)
+@lean
 def just_after(t):
     """The next instant after ``t``: 1 microsecond on, or one float step where t is so large (about 1e10 s
     and beyond) that adding a microsecond leaves it unchanged; the event loop must always move on."""
@@ -24,7 +22,7 @@ def just_after(t):
     return u if u > t else np.nextafter(t, np.inf)
 
 
-@nb.njit(cache=True)
+@lean
 def activate_due(wake, order, active, cursor, T, t):
     """Threats whose first window opens by ``t`` join the active list (cursor: [n_active, next in order])."""
     N = len(order)
@@ -36,7 +34,7 @@ def activate_due(wake, order, active, cursor, T, t):
         cursor[1] += 1
 
 
-@nb.njit(cache=True)
+@lean
 def _cheapest_ahead(W, S, r, k, c, ty, salvo):
     """The cheapest unit still ahead on the raid's path that can take this threat (class ``c``, type
     ``ty``) and has room to hold it (at most ``hold_per_channel`` held threats per fire channel); -1 if none."""
@@ -54,9 +52,10 @@ def _cheapest_ahead(W, S, r, k, c, ty, salvo):
     return best
 
 
-@nb.njit(cache=True)
+@lean
 def _threat_candidates(W, T, S, C, j, t, n_cand):
-    """List the due threat ``j``'s candidates; returns (candidates listed, keep it active, next look, C)."""
+    """List the due threat ``j``'s candidates (the caller leaves room for one per unit of its raid); returns
+    (candidates listed, keep it active, next look)."""
     if T.holding_for[j] >= 0:
         S.held[T.holding_for[j]] -= 1
         T.holding_for[j] = -1
@@ -64,14 +63,14 @@ def _threat_candidates(W, T, S, C, j, t, n_cand):
     if T.ew_t[j] <= t:
         T.status[j] = ST_EW
         T.end_t[j] = T.ew_t[j]
-        return n_cand, False, INF, C
+        return n_cand, False, INF
     r = W.thr_raid[j]
     c = W.thr_class[j]
     tau = t - T.launch[j]
     if tau > W.last_tau[r] or tau >= W.tau_imp[r]:
-        return n_cand, False, INF, C
+        return n_cand, False, INF
     if T.n_eng[j] >= W.cls_max_eng[c] or T.recognised[j]:
-        return n_cand, False, INF, C
+        return n_cand, False, INF
     k = int(tau / W.dtau[r])
     row = W.path_off[r] + k
     salvo = W.cls_salvo[c]
@@ -103,45 +102,47 @@ def _threat_candidates(W, T, S, C, j, t, n_cand):
         # threat evaluation: asset value, doubled as time to impact goes to zero
         urgency = 1.0 + URGENCY_S / (URGENCY_S + max(T.t_imp[j] - t, 0.0))
         score = W.thr_value[j] * p_eng * urgency - W.cls_cw[c] * salvo * W.fu_round_cost[f]
-        if n_cand == len(C.thr):
-            C = grow_candidates(C)
         C.thr[n_cand] = j
         C.fu[n_cand] = f
         C.score[n_cand] = score
         C.k[n_cand] = k
         n_cand += 1
     if look >= INF and not T.blocked[j] and n_cand == n_before:
-        return n_cand, False, INF, C  # no chance left for this threat: it leaks unless EW takes it
+        return n_cand, False, INF  # no chance left for this threat: it leaks unless EW takes it
     if look <= t:
         look = just_after(t)
-    return n_cand, True, look, C
+    return n_cand, True, look
 
 
-@nb.njit(cache=True)
-def list_candidates(W, T, S, C, active, cursor, t, resource_event):
-    """Evaluate the active threats due a look by ``t`` (or blocked ones after a resource event).
+@lean
+def list_candidates(W, T, S, C, active, n_active, t, resource_event, q, keep, n_cand, next_look):
+    """Evaluate the active threats due a look by ``t`` (or blocked ones after a resource event), from
+    position ``q`` of the active list on, compacting the list to the threats that still have a chance.
 
-    Returns (candidates listed, the earliest next look among those kept, C); the active list is
-    compacted to the threats that still have a chance.
+    Stops before a threat whose candidates might not fit in ``C``; returns (q, keep, n_cand, next_look)
+    to resume from once ``C`` has grown (``q == n_active``: done, ``keep`` threats kept active).
     """
-    n_cand = 0
-    keep = 0
-    next_look = INF
-    for q in range(cursor[0]):
+    while q < n_active:
         j = active[q]
         if T.status[j] != ST_ALIVE:
+            q += 1
             continue
         if T.inflight[j]:
             active[keep] = j
             keep += 1
+            q += 1
             continue
         if not (T.nxt[j] <= t or (T.blocked[j] and resource_event)):
             active[keep] = j
             keep += 1
             if T.nxt[j] < next_look:
                 next_look = T.nxt[j]
+            q += 1
             continue
-        n_cand, kept, look, C = _threat_candidates(W, T, S, C, j, t, n_cand)
+        if n_cand + W.raid_nfu[W.thr_raid[j]] > len(C.thr):
+            break
+        n_cand, kept, look = _threat_candidates(W, T, S, C, j, t, n_cand)
+        q += 1
         if not kept:
             continue
         T.nxt[j] = look
@@ -149,5 +150,4 @@ def list_candidates(W, T, S, C, active, cursor, t, resource_event):
             next_look = look
         active[keep] = j
         keep += 1
-    cursor[0] = keep
-    return n_cand, next_look, C
+    return q, keep, n_cand, next_look

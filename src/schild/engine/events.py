@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import numba as nb
+from .codes import lean
 
 
-@nb.njit(cache=True)
+@lean
 def record(ev, t, kind, j, f, s, rng):
     i = ev.n[0]
     if i < len(ev.time):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numba as nb
 
 from .battle_manager import ASSIGN_EXACT, ASSIGN_FIRST, exact_assign, first_feasible_assign, greedy_assign
-from .codes import EV_SHOOT
+from .codes import EV_SHOOT, lean
 from .events import record
 from .heap import heap_push
 from .rounds import maybe_reload
@@ -26,23 +26,28 @@ def _exact_choice(cand_thr, cand_fu, cand_score, n_cand, capacity, chosen, time_
     return len(picked)
 
 
-@nb.njit(cache=True)
-def assign(W, S, C, n_cand, cap_now, taken, assign_mode):
-    """Choose candidates (indices in ``C.chosen``); returns how many."""
+@lean
+def offer(W, S, cap_now):
+    """Engagements each unit can take now: its free channels, at most one per round loaded (each takes
+    a full salvo of its class; checked again when firing)."""
     for f in range(len(cap_now)):
         cap_now[f] = W.fu_chan[f] - S.busy[f]
         per_round = S.ready[f]
-        # rounds limit engagements: each takes a full salvo of its class; checked again when firing
         if per_round < cap_now[f]:
             cap_now[f] = per_round
-    if assign_mode == ASSIGN_EXACT:
-        return _exact_choice(C.thr, C.fu, C.score, n_cand, cap_now, C.chosen, W.exact_time_s)
-    if assign_mode == ASSIGN_FIRST:
-        return first_feasible_assign(C.thr, C.fu, n_cand, cap_now, taken, C.chosen)
-    return greedy_assign(C.thr, C.fu, C.score, n_cand, cap_now, taken, C.chosen)
 
 
 @nb.njit(cache=True)
+def choose(cand_thr, cand_fu, cand_score, n_cand, cap_now, taken, chosen, assign_mode, exact_time_s):
+    """The battle manager's choice among the candidates (indices in ``chosen``); returns how many."""
+    if assign_mode == ASSIGN_EXACT:
+        return _exact_choice(cand_thr, cand_fu, cand_score, n_cand, cap_now, chosen, exact_time_s)
+    if assign_mode == ASSIGN_FIRST:
+        return first_feasible_assign(cand_thr, cand_fu, n_cand, cap_now, taken, chosen)
+    return greedy_assign(cand_thr, cand_fu, cand_score, n_cand, cap_now, taken, chosen)
+
+
+@lean
 def _fire(W, T, S, E, j, f, k, t, rec, ev, out):
     """Unit ``f`` fires a salvo at threat ``j`` (at path sample ``k``) if it still can."""
     r = W.thr_raid[j]
@@ -75,10 +80,9 @@ def _fire(W, T, S, E, j, f, k, t, rec, ev, out):
     maybe_reload(W, S, f, t)
 
 
-@nb.njit(cache=True)
-def assign_and_fire(W, T, S, E, C, n_cand, cap_now, taken, t, assign_mode, rec, ev, out):
-    """One decision epoch: assign, fire the chosen engagements; candidates not fired wait for a resource."""
-    n_ch = assign(W, S, C, n_cand, cap_now, taken, assign_mode)
+@lean
+def fire_chosen(W, T, S, E, C, n_cand, n_ch, taken, t, rec, ev, out):
+    """Fire the chosen engagements; candidates not fired wait for a resource event."""
     for q in range(n_ch):
         cidx = C.chosen[q]
         j = C.thr[cidx]

@@ -7,6 +7,7 @@ intercept point inside its envelope -> the salvo resolves at the intercept time 
 
 One numba function per role: ``draws`` (random draws), ``candidates`` (threat evaluation), ``fire``
 (assignment and fire), ``resolve`` (kill or miss), ``rounds`` (reloads), ``outcomes`` (leaks, totals).
+The steps called every epoch are compiled ``lean`` (no reference counting, see ``codes.lean``).
 
 Random numbers come in as a (threats x k) block of uniforms drawn by the caller from a
 ``numpy.random.Generator`` per replication, so a replication's outcome is the same however runs are
@@ -19,16 +20,16 @@ import numba as nb
 import numpy as np
 
 from .candidates import activate_due, just_after, list_candidates
-from .codes import INF
+from .codes import INF, lean
 from .draws import draw_threats, wake_order
-from .fire import assign_and_fire
+from .fire import choose, fire_chosen, offer
 from .outcomes import leak_and_count
 from .resolve import resolve_due
 from .rounds import maybe_reload, reloads_due
-from .state import Events, Outputs, new_candidates, new_engagements, new_units
+from .state import Events, Outputs, grow_candidates, new_candidates, new_engagements, new_units
 
 
-@nb.njit(cache=True)
+@lean
 def _next_time(W, S, E, wake, order, cursor, next_look, t):
     """The next event: a resolution, a reload, a threat entering a window, or a threat due a look."""
     nt = next_look
@@ -75,9 +76,16 @@ def run_one(W, U, ready0, reserve0, capacity, assign_mode, record,
         freed = resolve_due(W, U, T, S, E, t, record, ev, out)
         freed = reloads_due(W, S, t) or freed
         activate_due(wake, order, active, cursor, T, t)
-        n_cand, next_look, C = list_candidates(W, T, S, C, active, cursor, t, freed)
+        q, keep, n_cand, next_look = list_candidates(W, T, S, C, active, cursor[0], t, freed, 0, 0, 0, INF)
+        while q < cursor[0]:  # the candidate list was full: grow it and go on
+            C = grow_candidates(C)
+            q, keep, n_cand, next_look = list_candidates(W, T, S, C, active, cursor[0], t, freed, q, keep,
+                                                         n_cand, next_look)
+        cursor[0] = keep
         if n_cand > 0:
-            assign_and_fire(W, T, S, E, C, n_cand, cap_now, taken, t, assign_mode, record, ev, out)
+            offer(W, S, cap_now)
+            n_ch = choose(C.thr, C.fu, C.score, n_cand, cap_now, taken, C.chosen, assign_mode, W.exact_time_s)
+            fire_chosen(W, T, S, E, C, n_cand, n_ch, taken, t, record, ev, out)
         t = _next_time(W, S, E, wake, order, cursor, next_look, t)
     leak_and_count(W, T, S, t_last, record, ev, out)
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import numba as nb
 import numpy as np
 
-from .codes import EV_DETECT, EV_EW, EV_LAUNCH, EV_LEAK, ST_ALIVE, ST_EW, ST_KILLED, ST_LEAKED
+from .codes import EV_DETECT, EV_EW, EV_LAUNCH, EV_LEAK, ST_ALIVE, ST_EW, ST_KILLED, ST_LEAKED, lean
 from .events import record
 
 
-@nb.njit(cache=True)
+@lean
 def leak_and_count(W, T, S, t_last, rec, ev, out):
     """Settle every threat's fate, count outcomes per class and leaks per asset, record the threat's
     launch, detection and end events, and the rounds left; the run ends at the last threat's end."""

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import numba as nb
-
-from .codes import EV_KILL, EV_MISS, ST_ALIVE, ST_EW, ST_KILLED
+from .codes import EV_KILL, EV_MISS, ST_ALIVE, ST_EW, ST_KILLED, lean
 from .events import record
 from .heap import heap_pop
 
 
-@nb.njit(cache=True)
+@lean
 def resolve_due(W, U, T, S, E, t, rec, ev, out):
     """Pop every queued event due by ``t``; True if a channel freed (a resource event).
 

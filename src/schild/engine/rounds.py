@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-import numba as nb
-
-from .codes import INF
+from .codes import INF, lean
 
 
-@nb.njit(cache=True)
+@lean
+def _largest_salvo(W):
+    most = 0
+    for c in range(len(W.cls_salvo)):
+        if W.cls_salvo[c] > most:
+            most = W.cls_salvo[c]
+    return most
+
+
+@lean
 def maybe_reload(W, S, f, t):
     """Start a reload when a launcher's worth of room is free, or too few rounds are left for a salvo."""
     if S.reload_at[f] < INF or S.reserve[f] <= 0:
         return
-    if S.ready[f] <= S.capacity[f] - W.fu_rpl[f] or S.ready[f] < W.cls_salvo.max():
+    if S.ready[f] <= S.capacity[f] - W.fu_rpl[f] or S.ready[f] < _largest_salvo(W):
         S.reload_at[f] = t + W.fu_reload[f]
 
 
-@nb.njit(cache=True)
+@lean
 def reloads_due(W, S, t):
     """Complete the reloads due by ``t``; True if any completed (a resource event)."""
     any_done = False
