@@ -27,8 +27,8 @@ __all__ = ["rolling_origin", "STRUCTURES", "parse_origins", "paired_against"]
 #: 0 is a static level with month effects; ``size_effect``: the groups with the window-size covariate;
 #: ``reverting``: level paths that revert to a fitted long-run level; ``knot_months``: knot spacing per
 #: group; ``increments_df``: Student-t degrees of freedom of a group's level walk, "t-drone-walk"). A bare
-#: float or None is read as ``tau_fixed``. "default" is what ``calibrate`` fits (since the
-#: sixth session: "ballistic-size"); "drift+size" was the default before it (drone covariate only).
+#: float or None is read as ``tau_fixed``. "default" is what ``calibrate`` fits (the
+#: salvo-size covariate on drones and ballistic); "drift+size" has the drone covariate only.
 _DRONE = ("drone",)
 STRUCTURES: dict[str, Any] = {"default": {"size_effect": SIZE_EFFECT_GROUPS, "reverting": REVERTING_GROUPS},
                                "drift": None, "static": 0.0, "drift+size": {"size_effect": _DRONE},
