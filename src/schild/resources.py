@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pyproj import Geod
 
 from .geometry.steps import path_samples
@@ -184,27 +183,8 @@ def compile_limit_s() -> float:
 # -- refusing --------------------------------------------------------------------------------------------
 
 def _line(spec: Any, loc: Loc) -> int | None:
-    """The line of a field, read again from the scenario file with libyaml (only when refusing)."""
-    lines = getattr(spec, "lines", None)
-    if lines:
-        return line_for(lines, loc)
-    try:
-        text = Path(spec.source).read_text(encoding="utf-8")
-        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, ValueError, yaml.YAMLError):
-        return None
-    line = node.start_mark.line + 1 if node is not None else None
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(part)), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-            node = node.value[part]
-        else:
-            node = None
-        if node is None:
-            break
-        line = node.start_mark.line + 1
-    return line
+    """The line of a field, from the line map the loader kept (None for a scenario built from a dict)."""
+    return line_for(getattr(spec, "lines", {}), loc)
 
 
 def _error(spec: Any, need: Need, message: str) -> InputError:

@@ -39,6 +39,8 @@ class ScenarioSpec:
     sha256: str
     warnings: tuple[str, ...] = field(default=())
     """Valid but almost surely not meant (e.g. no sensors, so every threat leaks), as FILE:LINE: field: text."""
+    lines: dict[Loc, int] = field(default_factory=dict, repr=False, compare=False)
+    """Line of every key path in the file, so later checks (memory, time) can name the line too."""
 
 
 def _model_at(model: Any, loc: Loc) -> Any:
@@ -166,7 +168,8 @@ def spec_from_data(data: Any, lines: dict[Loc, int], file: str, text_for_hash: s
     assert scenario is not None
     digest = hashlib.sha256(text_for_hash.encode("utf-8")).hexdigest()
     warnings = tuple(scenario_warnings(scenario, resolved.catalog, file, lines))
-    return ScenarioSpec(scenario=scenario, catalog=resolved.catalog, source=file, sha256=digest, warnings=warnings)
+    return ScenarioSpec(scenario=scenario, catalog=resolved.catalog, source=file, sha256=digest, warnings=warnings,
+                        lines=lines)
 
 
 def read_scenario(path: str | Path) -> ScenarioSpec:
