@@ -75,7 +75,7 @@ def _defined_stat(values: np.ndarray) -> tuple[Stat, int]:
 def fire_unit_layers(world: Any) -> list[str]:
     """The layer of each fire unit, in the world's fire-unit order: its ``layer:`` name where it has one,
     else its effector type (results per layer add up the units of a layer)."""
-    return [getattr(fu, "layer", None) or fu.type for fu in world.spec.scenario.fire_units]
+    return [fu.layer or fu.type for fu in world.spec.scenario.fire_units]
 
 
 def no_kills_note(left_out: int, runs: int) -> str:
@@ -101,6 +101,7 @@ class RunArrays:
     ready_left: np.ndarray  # runs x fire units: rounds loaded at the end
     reserve_left: np.ndarray
     end_time_s: np.ndarray  # runs
+    held_slots_left: np.ndarray  # runs: hold-for-cheaper slots still held when the run ended (must be 0)
 
     @classmethod
     def concat(cls, parts: list["RunArrays"]) -> "RunArrays":

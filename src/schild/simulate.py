@@ -80,7 +80,7 @@ def _run_arrays(runs: int, NC: int, A: int, I: int, F: int) -> RunArrays:
     return RunArrays(launched=z(NC), killed=z(NC), ew_defeated=z(NC), leaked=z(NC), leaked_per_asset=z(A),
                      shots_per_interceptor=z(I), shots_per_fire_unit=z(F), kills_per_fire_unit=z(F),
                      engagements_per_fire_unit=z(F), ready_left=z(F), reserve_left=z(F),
-                     end_time_s=z(1, np.float64))
+                     end_time_s=z(1, np.float64), held_slots_left=z(1))
 
 
 def _events_frame(world: World, run0: int, ev: dict[str, np.ndarray], n_ev: np.ndarray) -> pd.DataFrame:
@@ -189,7 +189,8 @@ def simulate(world: World | ScenarioSpec | str | Path, runs: int = 100, seed: in
             args = (np.ascontiguousarray(ready_all[start:stop]), np.ascontiguousarray(reserve_all[start:stop]))
             outs = (out.launched, out.killed, out.ew_defeated, out.leaked, out.leaked_per_asset,
                     out.shots_per_interceptor, out.shots_per_fire_unit, out.kills_per_fire_unit,
-                    out.engagements_per_fire_unit, out.ready_left, out.reserve_left, out.end_time_s)
+                    out.engagements_per_fire_unit, out.ready_left, out.reserve_left, out.end_time_s,
+                    out.held_slots_left)
             evs = (ev["time"], ev["kind"], ev["thr"], ev["fu"], ev["sensor"], ev["range"], n_ev)
             if mode == ASSIGN_EXACT:
                 for i in range(n):  # the exact assigner calls Python: run serially
@@ -223,6 +224,7 @@ def simulate(world: World | ScenarioSpec | str | Path, runs: int = 100, seed: in
         "random_streams": "numpy SeedSequence(seed).spawn(runs), PCG64 per run",
     }
     results.end_time_s = results.end_time_s[:, 0]
+    results.held_slots_left = results.held_slots_left[:, 0]
     return SimulationResult(
         world=world, runs=runs, seed=seed, arrays=results, manifest=manifest,
         events_frame=pd.concat(frames, ignore_index=True) if frames else None,

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..resources import check_compile
 from ..scenario.loading import ScenarioSpec
-from .doctrine import compile_doctrine
+from .doctrine import compile_doctrine, engaging_units
 from .ew import ew_zones, zone_entries
 from .fire_units import compile_fire_units, interceptor_names
 from .paths import raid_paths
@@ -52,8 +52,8 @@ def compile_world(spec: ScenarioSpec) -> World:
     det_range = np.full(R, np.nan)
     first_k = np.full((R, F), -1, np.int64)
     last_k = np.full((R, F), -1, np.int64)
-    raid_fus = np.full((R, max(F, 1)), -1, np.int64)
-    raid_nfu = np.zeros(R, np.int64)
+    first_tau = np.full((R, F), np.inf)
+    last_tau = np.full((R, F), -np.inf)
     ew_k = np.full((R, Z), -1, np.int64)
     ew_p = np.zeros((R, Z))
     blocks: list[RaidWindows] = []
@@ -65,12 +65,10 @@ def compile_world(spec: ScenarioSpec) -> World:
         rcs_m2 = rcs.value if rcs is not None else None
         det, net_seen = network_cover(sensors, p, cname, rcs_m2)
         det_k[r], det_sensor[r], det_range[r] = det.k, det.sensor, det.range_km
-        win = raid_windows(sc.fire_units, fu, doc, p, c, type_index[raid.threat], asset_value[assets[raid.target]],
-                           det, net_seen, rcs_m2)
+        win = raid_windows(sc.fire_units, fu, p, type_index[raid.threat], det, net_seen, rcs_m2)
         blocks.append(win)
         first_k[r], last_k[r] = win.first_k, win.last_k
-        raid_nfu[r] = len(win.units)
-        raid_fus[r, :len(win.units)] = win.units
+        first_tau[r], last_tau[r] = win.first_tau_s, win.last_tau_s
         ew_k[r], ew_p[r] = zone_entries(zones, p, cname)
 
     raids = RaidAttributes(
@@ -81,6 +79,8 @@ def compile_world(spec: ScenarioSpec) -> World:
         cost_usd=np.array([cat.threats[r.threat].unit_cost_usd.value for r in sc.raids], float),
     )
     per_threat = raids.threat_arrays(np.array([r.count for r in sc.raids], np.int64))
+    engaging = engaging_units(first_tau, last_tau, fu.pk, fu.round_cost, raids.threat_type, raids.threat_class,
+                              raids.value, doc.salvo, doc.engage, doc.max_round_cost, doc.cost_weight)
     arrays = WorldArrays(
         **per_threat,
         raid_lo=np.array([r.launch_window_s[0] for r in sc.raids], float),
@@ -91,15 +91,16 @@ def compile_world(spec: ScenarioSpec) -> World:
         tau_imp=np.array([p.tau_s[-1] for p in paths], float).reshape(R),
         det_k=det_k, det_sensor=det_sensor, det_range_km=det_range,
         first_k=first_k, last_k=last_k,
-        wake_tau=np.array([b.wake_tau_s for b in blocks], float).reshape(R),
-        last_tau=np.array([b.last_tau_s for b in blocks], float).reshape(R),
-        raid_fus=raid_fus, raid_nfu=raid_nfu, ew_k=ew_k, ew_p=ew_p,
+        wake_tau=engaging.wake_tau, last_tau=engaging.last_tau,
+        raid_fus=engaging.raid_fus, raid_nfu=engaging.raid_nfu, ew_k=ew_k, ew_p=ew_p,
         shot_icpt=_stack(blocks, "shot_icpt", F, np.int32), next_ok=_stack(blocks, "next_ok", F, np.int32),
         rng_km=_stack(blocks, "rng_km", F, np.float32),
         fu_chan=fu.chan, fu_react=fu.react_s, fu_reload=fu.reload_s, fu_engtime=fu.engage_s,
-        fu_rpl=fu.rounds_per_launcher, fu_round_cost=fu.round_cost, fu_interceptor=fu.interceptor, pk=fu.pk,
+        fu_rpl=fu.rounds_per_launcher, fu_round_cost=fu.round_cost, fu_interceptor=fu.interceptor,
+        fu_layer=fu.layer, pk=fu.pk,
         type_class=np.array([CLASS_INDEX[cat.threats[t].threat_class] for t in threat_types], np.int64),
-        cls_salvo=doc.salvo, cls_max_eng=doc.max_eng, cls_look=doc.look_s, cls_engage=doc.engage,
+        cls_salvo=doc.salvo, cls_max_eng=doc.max_eng, cls_max_eng_layer=doc.max_eng_layer, cls_look=doc.look_s,
+        cls_engage=doc.engage,
         cls_maxcost=doc.max_round_cost, cls_hold=doc.hold, cls_cw=doc.cost_weight,
         decoy_disc=float(sc.doctrine.decoy_discrimination),
         hold_per_channel=int(sc.battle_manager.hold_per_channel),
@@ -109,8 +110,9 @@ def compile_world(spec: ScenarioSpec) -> World:
         spec=spec, arrays=arrays, threat_types=threat_types, asset_ids=[a.id for a in sc.assets],
         sensor_ids=[s.id for s in sc.sensors], fire_unit_ids=[f.id for f in sc.fire_units],
         interceptors=interceptors, raid_ids=[r.id or f"raid{i}" for i, r in enumerate(sc.raids)],
+        layer_names=fu.layer_names,
         fu_capacity=fu.capacity, fu_reserve=fu.reserve, fu_start_ready=fu.start_ready,
         threat_cost_usd=raids.cost_usd[per_threat["thr_raid"]], raids=raids,
         interceptor_cost_usd=np.array([cat.interceptors[i].unit_cost_usd.value for i in interceptors], float),
-        paths=paths,
+        paths=paths, window_first_tau_s=first_tau, window_last_tau_s=last_tau,
     )

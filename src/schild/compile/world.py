@@ -16,6 +16,7 @@ from ..scenario.loading import ScenarioSpec
 NC = len(THREAT_CLASSES)
 CLASS_INDEX = {c: i for i, c in enumerate(THREAT_CLASSES)}
 BIG = 1e18
+DOCTRINE_INPUTS = frozenset({"pk", "fu_round_cost", "cls_salvo", "cls_engage", "cls_maxcost", "cls_cw"})
 
 
 class WorldArrays(NamedTuple):
@@ -56,10 +57,12 @@ class WorldArrays(NamedTuple):
     fu_rpl: np.ndarray
     fu_round_cost: np.ndarray
     fu_interceptor: np.ndarray
+    fu_layer: np.ndarray  # (F,): layer index of each fire unit (``World.layer_names``)
     pk: np.ndarray  # (F, T): single-shot kill probability per fire unit and threat type
     type_class: np.ndarray  # (T,): class index of each threat type (the columns of pk)
     cls_salvo: np.ndarray
-    cls_max_eng: np.ndarray
+    cls_max_eng: np.ndarray  # engagements per threat, all layers together
+    cls_max_eng_layer: np.ndarray  # engagements per threat by one layer's units
     cls_look: np.ndarray
     cls_engage: np.ndarray
     cls_maxcost: np.ndarray
@@ -82,6 +85,7 @@ class World:
     fire_unit_ids: list[str]
     interceptors: list[str]
     raid_ids: list[str]
+    layer_names: list[str]
     fu_capacity: np.ndarray  # rounds loaded when full
     fu_reserve: np.ndarray  # rounds held for reloads at start
     fu_start_ready: np.ndarray
@@ -89,6 +93,8 @@ class World:
     interceptor_cost_usd: np.ndarray
     raids: RaidAttributes
     paths: list[Path] = field(repr=False, default_factory=list)
+    window_first_tau_s: np.ndarray | None = field(repr=False, default=None)  # raids x units (inf: no window)
+    window_last_tau_s: np.ndarray | None = field(repr=False, default=None)
 
     @property
     def n_threats(self) -> int:
@@ -108,9 +114,20 @@ class World:
         """A copy sharing geometry but with some engine arrays replaced (e.g. ``pk``, ``ew_p``).
 
         Calibration and sweeps use this to vary kill or EW probabilities without recompiling paths.
-        Only probabilities and doctrine numbers may change this way; geometry-derived arrays may not.
+        Only probabilities and doctrine numbers may change this way; geometry-derived arrays may not. Where
+        kill probabilities, round costs or doctrine change, which units may engage each raid is decided again
+        (a unit given a kill probability above 0 may fire; one whose engagements no longer pay may not).
         """
-        return dataclasses.replace(self, arrays=self.arrays._replace(**changes))
+        arrays = self.arrays._replace(**changes)
+        if DOCTRINE_INPUTS.intersection(changes) and self.window_first_tau_s is not None:
+            from .doctrine import engaging_units
+
+            e = engaging_units(self.window_first_tau_s, self.window_last_tau_s, arrays.pk, arrays.fu_round_cost,
+                               self.raids.threat_type, self.raids.threat_class, self.raids.value, arrays.cls_salvo,
+                               arrays.cls_engage, arrays.cls_maxcost, arrays.cls_cw)
+            arrays = arrays._replace(raid_fus=e.raid_fus, raid_nfu=e.raid_nfu, wake_tau=e.wake_tau,
+                                     last_tau=e.last_tau)
+        return dataclasses.replace(self, arrays=arrays)
 
     def with_counts(self, counts: Sequence[int]) -> "World":
         """The same world with other numbers of threats per raid, without recomputing any geometry."""

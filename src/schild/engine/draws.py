@@ -37,9 +37,10 @@ def draw_threats(W, U):
                 te = launch[j] + k * W.dtau[r]
                 if te < ew_t[j]:
                     ew_t[j] = te
+    n_layers = W.fu_layer.max() + 1 if len(W.fu_layer) > 0 else 1
     return Threats(launch, t_imp, ew_t, recognised, np.zeros(N, np.int64), t_imp.copy(), np.zeros(N, np.int64),
-                   np.zeros(N, np.int64), np.zeros(N, np.bool_), np.full(N, INF), np.zeros(N, np.bool_),
-                   np.full(N, -1, np.int64))
+                   np.zeros((N, n_layers), np.int32), np.zeros(N, np.int64), np.zeros(N, np.bool_), np.full(N, INF),
+                   np.zeros(N, np.bool_), np.full(N, -1, np.int64))
 
 
 @nb.njit(cache=True)

@@ -24,6 +24,7 @@ class Threats(NamedTuple):
     status: np.ndarray
     end_t: np.ndarray
     n_eng: np.ndarray  # engagements so far
+    n_eng_layer: np.ndarray  # (N, layers): engagements so far by each layer's units
     n_shot: np.ndarray  # rounds fired at it so far (indexes its shot uniforms)
     inflight: np.ndarray  # an engagement is on its way
     nxt: np.ndarray  # when it is next worth evaluating
@@ -92,6 +93,7 @@ class Outputs(NamedTuple):
     ready_left: np.ndarray
     reserve_left: np.ndarray
     end_time: np.ndarray
+    held_left: np.ndarray  # one element: hold-for-cheaper slots still held at the end (always 0)
 
 
 @nb.njit(cache=True)
