@@ -74,6 +74,7 @@ class Events(NamedTuple):
     fu: np.ndarray
     sensor: np.ndarray
     range_km: np.ndarray
+    asset_km: np.ndarray  # kills and misses: ground distance of the intercept from the target asset (else NaN)
     n: np.ndarray  # one element: events written
 
 
@@ -92,6 +93,9 @@ class Outputs(NamedTuple):
     ready_left: np.ndarray
     reserve_left: np.ndarray
     end_time: np.ndarray
+    kill_band: np.ndarray  # (classes, bands): kills by ground distance from the target asset
+    kill_km: np.ndarray  # (classes,): sum of those distances
+    debris_asset: np.ndarray  # (assets,): damage from the debris of kills near them
 
 
 @nb.njit(cache=True)
