@@ -157,19 +157,20 @@ def _layer_table(result) -> tuple[Table, list[str]]:
 
 
 def _kill_distance_table(result) -> Table:
-    """Kills per band of ground distance from the target asset and the mean kill distance, per class."""
+    """Kills per band of ground distance from the target asset and the mean kill distance, per class: means
+    only, to stay one line per class (the intervals are in the JSON and ``result.summary()``)."""
     from .results import kill_band_labels
 
     labels = kill_band_labels(result.world.arrays.kill_band_lo_km)
-    table = Table(title="kills by distance from the target asset (km): mean (95% CI)")
+    table = Table(title="kills by distance from the target asset (km): mean per run")
     for col in ("class", *labels, "mean km"):
         table.add_column(col, justify="left" if col == "class" else "right")
     for cname, d in result.to_dict()["by_class"].items():
         if not d["killed"]["mean"]:
             continue
         bands = d["kills_by_distance_km"]
-        table.add_row(cname, *(_cell(bands[label], result.runs) for label in labels),
-                      _cell(d["mean_kill_distance_km"], result.runs))
+        table.add_row(cname, *(_short(bands[label]["mean"]) for label in labels),
+                      _short(d["mean_kill_distance_km"]["mean"]))
     return table
 
 

@@ -212,7 +212,8 @@ def test_run_prints_kill_distances_and_debris_beside_leakers(write_yaml, tmp_pat
     assert res.exit_code == 0, res.output
     lines = res.output.splitlines()
     rows = [ln for ln in lines if "asset.city." in ln]
-    assert [re.split(r"[│┃]", ln)[1].strip() for ln in rows] == ["asset.city.leaked_lethal", "asset.city.debris_hits"]
+    names = [re.split(r"[│┃]", ln)[1].strip() for ln in rows]
+    assert names == ["asset.city.leaked_lethal", "asset.city.debris_hits"]
     assert "kill_distance_km." not in res.output and "kills by distance from the target asset" in res.output
     split = ([c.strip() for c in re.split(r"[│┃]", ln)[1:-1]] for ln in lines)
     table = {cells[0]: cells[1:] for cells in split if len(cells) == 7}
