@@ -2,8 +2,9 @@
 
 Everything geometric is done here once, one module per kill-chain role: ``paths`` (each raid's flight
 path), ``sensors`` (where the network first sees it), ``fire_units`` and ``doctrine`` (what each unit may
-fire at what), ``windows`` (the intercept point of a shot fired at any moment) and ``ew`` (where EW zones
-are entered). The engine then only looks numbers up, so a world compiled once can be simulated thousands
+fire at what), ``windows`` (the intercept point of a shot fired at any moment), ``ew`` (where EW zones
+are entered) and ``debris`` (how far from its target asset a kill at each path sample happens, and the
+debris rule per asset). The engine then only looks numbers up, so a world compiled once can be simulated thousands
 of times (Monte Carlo, campaigns, planning sweeps).
 """
 
@@ -13,6 +14,7 @@ import numpy as np
 
 from ..resources import check_compile
 from ..scenario.loading import ScenarioSpec
+from .debris import KILL_BANDS_KM, asset_distance_km, compile_debris
 from .doctrine import compile_doctrine, engaging_units
 from .ew import ew_zones, zone_entries
 from .fire_units import compile_fire_units, interceptor_names
@@ -44,6 +46,7 @@ def compile_world(spec: ScenarioSpec) -> World:
     sensors = sensor_sites(spec)
     zones = ew_zones(spec)
     paths = raid_paths(spec)
+    debris = compile_debris(spec)
     F, R, Z = len(sc.fire_units), len(sc.raids), len(zones)
 
     path_off = np.zeros(R + 1, np.int64)
@@ -57,6 +60,7 @@ def compile_world(spec: ScenarioSpec) -> World:
     ew_k = np.full((R, Z), -1, np.int64)
     ew_p = np.zeros((R, Z))
     blocks: list[RaidWindows] = []
+    asset_km: list[np.ndarray] = []
     for r, (raid, p) in enumerate(zip(sc.raids, paths)):
         cname = cat.threats[raid.threat].threat_class
         c = CLASS_INDEX[cname]
@@ -67,6 +71,8 @@ def compile_world(spec: ScenarioSpec) -> World:
         det_k[r], det_sensor[r], det_range[r] = det.k, det.sensor, det.range_km
         win = raid_windows(sc.fire_units, fu, p, type_index[raid.threat], det, net_seen, rcs_m2)
         blocks.append(win)
+        tgt = sc.assets[assets[raid.target]]
+        asset_km.append(asset_distance_km(p, tgt.lat, tgt.lon))
         first_k[r], last_k[r] = win.first_k, win.last_k
         first_tau[r], last_tau[r] = win.first_tau_s, win.last_tau_s
         ew_k[r], ew_p[r] = zone_entries(zones, p, cname)
@@ -95,6 +101,9 @@ def compile_world(spec: ScenarioSpec) -> World:
         raid_fus=engaging.raid_fus, raid_nfu=engaging.raid_nfu, ew_k=ew_k, ew_p=ew_p,
         shot_icpt=_stack(blocks, "shot_icpt", F, np.int32), next_ok=_stack(blocks, "next_ok", F, np.int32),
         rng_km=_stack(blocks, "rng_km", F, np.float32),
+        asset_dist_km=np.concatenate(asset_km) if asset_km else np.zeros(0, np.float32),
+        kill_band_lo_km=np.array(KILL_BANDS_KM, float),
+        asset_debris_km=debris.radius_km, asset_debris_p=debris.probability, debris_on=debris.on,
         fu_chan=fu.chan, fu_react=fu.react_s, fu_reload=fu.reload_s, fu_engtime=fu.engage_s,
         fu_rpl=fu.rounds_per_launcher, fu_round_cost=fu.round_cost, fu_interceptor=fu.interceptor,
         fu_layer=fu.layer, pk=fu.pk,

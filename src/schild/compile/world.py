@@ -50,6 +50,7 @@ class WorldArrays(NamedTuple):
     shot_icpt: np.ndarray
     next_ok: np.ndarray
     rng_km: np.ndarray
+    asset_dist_km: np.ndarray  # (path rows,) float32: ground distance of the sample from the raid's target
     fu_chan: np.ndarray
     fu_react: np.ndarray
     fu_reload: np.ndarray
@@ -71,6 +72,10 @@ class WorldArrays(NamedTuple):
     decoy_disc: float
     hold_per_channel: int
     exact_time_s: float
+    kill_band_lo_km: np.ndarray  # lower edges of the kill-distance bands (the last band is open)
+    asset_debris_km: np.ndarray  # (A,) debris radius per asset (-1: no rule)
+    asset_debris_p: np.ndarray  # (A,) probability a kill within that radius damages the asset
+    debris_on: bool  # some asset has a debris rule: each threat has one more uniform, the last
 
 
 @dataclass
@@ -102,7 +107,13 @@ class World:
 
     @property
     def n_uniforms(self) -> int:
-        """Uniform numbers drawn per threat per run: launch, decoy, one per EW zone, one per shot."""
+        """Uniform numbers drawn per threat per run: launch, decoy, one per EW zone, one per shot, and one
+        for debris damage only when a debris rule is set (see ``engine/draws``)."""
+        return self.n_combat_uniforms + int(self.arrays.debris_on)
+
+    @property
+    def n_combat_uniforms(self) -> int:
+        """The uniforms before the debris column: launch, decoy, one per EW zone, one per shot."""
         a = self.arrays
         return 2 + a.ew_k.shape[1] + int((a.cls_salvo * a.cls_max_eng).max())
 

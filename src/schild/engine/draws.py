@@ -1,7 +1,9 @@
 """Each threat's random draws for one run: launch time, decoy recognition, EW defeat.
 
 Column 0 of a threat's uniforms is its launch, column 1 its recognition (decoys), columns 2 .. 2+Z-1
-its EW zones, and the rest its shots in the order they are fired.
+its EW zones, then its shots in the order they are fired. When a debris rule is set (``W.debris_on``) one
+more column comes last: whether the debris of its kill damages the asset (``resolve``). It is drawn after
+the others from the same generator, so a debris rule changes no shot, launch or EW draw.
 """
 
 from __future__ import annotations

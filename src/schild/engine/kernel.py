@@ -47,13 +47,14 @@ def _next_time(W, S, E, wake, order, cursor, next_look, t):
 
 @nb.njit(cache=True, nogil=True)
 def run_one(W, U, ready0, reserve0, capacity, assign_mode, record,
-            ev_time, ev_kind, ev_thr, ev_fu, ev_sensor, ev_range, n_ev,
+            ev_time, ev_kind, ev_thr, ev_fu, ev_sensor, ev_range, ev_asset_km, n_ev,
             o_launched, o_killed, o_ew, o_leaked, o_leak_asset, o_shots_icpt, o_shots_fu, o_kills_fu, o_eng_fu,
-            o_ready_left, o_reserve_left, o_end_time, o_held_left):
+            o_ready_left, o_reserve_left, o_end_time, o_held_left, o_kill_band, o_kill_km, o_debris_asset):
     """Simulate one replication; writes per-run totals into the ``o_*`` arrays (and events if asked)."""
-    ev = Events(ev_time, ev_kind, ev_thr, ev_fu, ev_sensor, ev_range, n_ev)
+    ev = Events(ev_time, ev_kind, ev_thr, ev_fu, ev_sensor, ev_range, ev_asset_km, n_ev)
     out = Outputs(o_launched, o_killed, o_ew, o_leaked, o_leak_asset, o_shots_icpt, o_shots_fu, o_kills_fu,
-                  o_eng_fu, o_ready_left, o_reserve_left, o_end_time, o_held_left)
+                  o_eng_fu, o_ready_left, o_reserve_left, o_end_time, o_held_left, o_kill_band, o_kill_km,
+                  o_debris_asset)
     N, F = len(W.thr_raid), len(W.fu_chan)
     T = draw_threats(W, U)
     S = new_units(ready0, reserve0, capacity)
@@ -95,15 +96,15 @@ def run_one(W, U, ready0, reserve0, capacity, assign_mode, record,
 
 @nb.njit(cache=True, nogil=True)
 def run_chunk(W, U, ready0, reserve0, capacity, assign_mode, record, ev_cap,
-              ev_time, ev_kind, ev_thr, ev_fu, ev_sensor, ev_range, n_ev,
+              ev_time, ev_kind, ev_thr, ev_fu, ev_sensor, ev_range, ev_asset_km, n_ev,
               o_launched, o_killed, o_ew, o_leaked, o_leak_asset, o_shots_icpt, o_shots_fu, o_kills_fu, o_eng_fu,
-              o_ready_left, o_reserve_left, o_end_time, o_held_left):
+              o_ready_left, o_reserve_left, o_end_time, o_held_left, o_kill_band, o_kill_km, o_debris_asset):
     """Run a slice of replications without the GIL (the caller runs slices in threads); row i of every
     output belongs to run i of the slice."""
     n_runs = U.shape[0]
     for i in range(n_runs):
         run_one(W, U[i], ready0[i], reserve0[i], capacity, assign_mode, record,
-                ev_time[i], ev_kind[i], ev_thr[i], ev_fu[i], ev_sensor[i], ev_range[i], n_ev[i],
+                ev_time[i], ev_kind[i], ev_thr[i], ev_fu[i], ev_sensor[i], ev_range[i], ev_asset_km[i], n_ev[i],
                 o_launched[i], o_killed[i], o_ew[i], o_leaked[i], o_leak_asset[i], o_shots_icpt[i],
                 o_shots_fu[i], o_kills_fu[i], o_eng_fu[i], o_ready_left[i], o_reserve_left[i], o_end_time[i],
-                o_held_left[i])
+                o_held_left[i], o_kill_band[i], o_kill_km[i], o_debris_asset[i])

@@ -75,6 +75,7 @@ class Events(NamedTuple):
     fu: np.ndarray
     sensor: np.ndarray
     range_km: np.ndarray
+    asset_km: np.ndarray  # kills and misses: ground distance of the intercept from the target asset (else NaN)
     n: np.ndarray  # one element: events written
 
 
@@ -94,6 +95,9 @@ class Outputs(NamedTuple):
     reserve_left: np.ndarray
     end_time: np.ndarray
     held_left: np.ndarray  # one element: hold-for-cheaper slots still held at the end (always 0)
+    kill_band: np.ndarray  # (classes, bands): kills by ground distance from the target asset
+    kill_km: np.ndarray  # (classes,): sum of those distances
+    debris_asset: np.ndarray  # (assets,): damage from the debris of kills near them
 
 
 @nb.njit(cache=True)

@@ -29,6 +29,15 @@ class Point(_Model):
     lon: Real = Field(ge=-180, le=180)
 
 
+class DebrisRule(_Model):
+    """Damage from an intercept's debris: a lethal threat killed within ``radius_km`` (ground distance) of the
+    asset it flew at damages that asset with ``damage_probability``."""
+
+    radius_km: Real = Field(ge=0, description="Ground distance from the asset within which a kill's debris "
+                                              "may damage it (>= 0).")
+    damage_probability: Real = Field(ge=0, le=1, description="Probability such a kill damages the asset (0-1).")
+
+
 class Asset(_Model):
     """Something defended: a city, a power plant, an airbase."""
 
@@ -37,6 +46,8 @@ class Asset(_Model):
     lon: Real = Field(ge=-180, le=180)
     value: Real = Field(default=1.0, ge=0, description="Relative value used by threat evaluation.")
     kind: str | None = None
+    debris: DebrisRule | None = Field(
+        default=None, description="This asset's debris rule, over the scenario's `debris` (default: that one).")
 
 
 class Sector(_Model):
@@ -230,6 +241,12 @@ class Scenario(_Model):
     doctrine: Doctrine = Field(default_factory=Doctrine)
     electronic_warfare: ElectronicWarfare | None = None
     battle_manager: BattleManager = Field(default_factory=BattleManager)
+    debris: DebrisRule | None = Field(
+        default=None, description="Debris rule for every asset without its own (default: kills do no damage).")
+
+    def debris_for(self, asset: Asset) -> DebrisRule | None:
+        """The debris rule that holds at an asset: its own, else the scenario's, else none."""
+        return asset.debris if asset.debris is not None else self.debris
 
     @field_validator("catalog")
     @classmethod
@@ -241,5 +258,5 @@ class Scenario(_Model):
         return v
 
 
-__all__ = ["Scenario", "Raid", "Asset", "Sensor", "FireUnit", "Sector", "Doctrine", "ClassDoctrine", "EWZone",
+__all__ = ["Scenario", "Raid", "Asset", "DebrisRule", "Sensor", "FireUnit", "Sector", "Doctrine", "ClassDoctrine", "EWZone",
            "ElectronicWarfare", "BattleManager", "THREAT_CLASSES"]
