@@ -109,3 +109,15 @@ def test_invariants(count, pk, rounds, max_eng, salvo, ew, seed):
         assert np.all(pr["killed"] == 0)
     if ew == 1.0:  # nothing leaks: what the interceptors do not kill first, EW takes
         assert np.all(pr["leaked"] == 0)
+
+
+def test_ranges_are_computed_only_for_units_doctrine_lets_fire_at_the_raid():
+    """Compile skips the geodesics of a unit that may never fire at a raid (its ranges are never read):
+    Patriot rounds cost more than the drones' max_round_cost, a gun's do not."""
+    world = schild.load_scenario(Path(__file__).resolve().parents[2] / "examples" / "city-record-raid.yaml")
+    a = world.arrays
+    rows = slice(a.path_off[0], a.path_off[1])  # raid shahed_kursk
+    patriot, gepard = world.fire_unit_ids.index("patriot_1"), world.fire_unit_ids.index("gepard_1")
+    assert not np.any(a.rng_km[rows, patriot])
+    assert np.all(a.rng_km[rows, gepard] > 0)
+    assert patriot not in a.raid_fus[0, :a.raid_nfu[0]]

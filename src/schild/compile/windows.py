@@ -26,7 +26,7 @@ class RaidWindows:
 
     shot_icpt: np.ndarray  # (K, F) int32: intercept sample of a shot fired at each sample, or -1
     next_ok: np.ndarray  # (K, F) int32: next sample (>=) with a feasible shot, or -1
-    rng_km: np.ndarray  # (K, F) float32: slant range from each unit
+    rng_km: np.ndarray  # (K, F) float32: slant range from each unit doctrine lets fire at the raid (else 0)
     first_k: np.ndarray  # (F,) first sample of a feasible shot, or -1
     last_k: np.ndarray  # (F,) last sample of a feasible shot, or -1
     units: list[int]  # units with a window, in scenario order
@@ -103,12 +103,12 @@ def raid_windows(spec_units: list, fu: FireUnitArrays, doc: DoctrineArrays, p: P
     units: list[int] = []
     wake, last = np.inf, -np.inf
     for f, site in enumerate(spec_units):
+        if not doctrine_allows(fu.pk[f, t], fu.round_cost[f], value, c, doc.salvo, doc.engage,
+                               doc.max_round_cost, doc.cost_weight):
+            continue  # never fires at this raid: its ranges are never read (left 0)
         az, g = bearing_and_distance(site.lat, site.lon, p.lat, p.lon)
         slant_km = np.hypot(g, p.alt_m) / 1000.0
         rng[:, f] = slant_km
-        if not doctrine_allows(fu.pk[f, t], fu.round_cost[f], value, c, doc.salvo, doc.engage,
-                               doc.max_round_cost, doc.cost_weight):
-            continue
         cue_k, allowed = _cue_and_cover(fu, f, site, p, slant_km, az, g, det, net_seen, rcs_m2)
         if cue_k < 0:
             continue
