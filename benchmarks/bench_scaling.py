@@ -9,18 +9,7 @@ gives the threats, milliseconds per replication (best of ``--repeats`` timings o
 ratio to the first scale, engagements simulated per second and the peak memory of the process (RSS).
 
 Goal (issue 15): cost about linear in the raid: x16 within 25 times x1, and a 100,000-threat raid in
-under 10 s per replication (one thread). Measured on the record-raid example (847 threats at x1), one
-thread, 2-core machine shared with other work:
-
-before (active list scanned every epoch, blocked threats all re-evaluated at every resource event)::
-
-    scale  threats    ms/run   ratio  engagements/s  peak MB
-        1      847      6.7     1.0      ...
-        4    3,388     77      11.5
-       16   13,552    946     141
-     ~118  100,000    > 90,000 (did not finish one run)
-
-after: see benchmarks/README.md.
+under 10 s per replication (one thread). Figures before and after the agenda: benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -40,15 +29,16 @@ def _peak_mb() -> float:
 
 
 def _time_runs(world, runs: int, workers: int, repeats: int, seed: int):
-    """Best wall time of ``repeats`` simulations of ``runs`` replications, and the last result."""
+    """Best wall and CPU seconds (all threads) of ``repeats`` simulations of ``runs`` replications, and the
+    last result. On a machine shared with other work the CPU time moves less than the wall time."""
     import schild
 
-    best, res = float("inf"), None
+    wall, cpu, res = float("inf"), float("inf"), None
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         res = schild.simulate(world, runs=runs, seed=seed, workers=workers)
-        best = min(best, time.perf_counter() - t0)
-    return best, res
+        wall, cpu = min(wall, time.perf_counter() - t0), min(cpu, time.process_time() - c0)
+    return wall, cpu, res
 
 
 def main() -> None:
@@ -74,16 +64,17 @@ def main() -> None:
     schild.simulate(world, runs=2, seed=0, workers=1)  # JIT warm-up (cached after the first time)
     print(f"scenario {world.name}: {world.n_threats} threats, {len(world.fire_unit_ids)} fire units; "
           f"compile {t_compile:.2f} s; {args.runs} runs x best of {args.repeats}, {args.workers} worker(s)")
-    print(f"{'scale':>7} {'threats':>9} {'ms/run':>10} {'ratio':>7} {'engagements/s':>14} {'peak MB':>8}")
+    print(f"{'scale':>7} {'threats':>9} {'ms/run':>10} {'cpu ms/run':>10} {'ratio':>7} {'engagements/s':>14} "
+          f"{'peak MB':>8}")
     base_ms = None
     for scale in scales:
         scaled = world.with_counts(np.rint(counts * scale).astype(np.int64))
-        wall, res = _time_runs(scaled, args.runs, args.workers, args.repeats, args.seed)
-        ms = 1000.0 * wall / args.runs
-        base_ms = base_ms or ms
+        wall, cpu, res = _time_runs(scaled, args.runs, args.workers, args.repeats, args.seed)
+        ms, cpu_ms = 1000.0 * wall / args.runs, 1000.0 * cpu / args.runs
+        base_ms = base_ms or cpu_ms
         eng = int(res.arrays.engagements_per_fire_unit.sum())
-        print(f"{scale:7.2f} {scaled.n_threats:9,} {ms:10.1f} {ms / base_ms:7.1f} {eng / wall:14,.0f} "
-              f"{_peak_mb():8,.0f}", flush=True)
+        print(f"{scale:7.2f} {scaled.n_threats:9,} {ms:10.1f} {cpu_ms:10.1f} {cpu_ms / base_ms:7.1f} "
+              f"{eng / wall:14,.0f} {_peak_mb():8,.0f}", flush=True)
 
 
 if __name__ == "__main__":
