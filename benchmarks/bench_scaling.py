@@ -5,8 +5,9 @@ Run: python benchmarks/bench_scaling.py [scenario] [--scales 1,4,16] [--runs 5] 
 
 The scenario is compiled once; each scale multiplies every raid's count (``World.with_counts``, so no
 geometry is recomputed). ``--threats N`` adds a row scaled so the raid has about N threats. The table
-gives the threats, milliseconds per replication (best of ``--repeats`` timings of ``--runs`` runs), the
-ratio to the first scale, engagements simulated per second and the peak memory of the process (RSS).
+gives the threats, wall and CPU milliseconds per replication (best of ``--repeats`` timings of ``--runs``
+runs), the CPU time's ratio to the first scale's, engagements simulated per second and the peak memory
+of the process (RSS).
 
 Goal (issue 15): cost about linear in the raid: x16 within 25 times x1, and a 100,000-threat raid in
 under 10 s per replication (one thread). Figures before and after the agenda: benchmarks/README.md.
