@@ -47,7 +47,7 @@ RAID_ROW_BYTES = 128  # per raid: detection, windows (with fire-unit and EW-zone
 # Bytes per replication or per threat, from the arrays simulate and the kernel make.
 RESULT_VALUE_BYTES = 8  # each per-run total is an int64 or a float64
 REPORT_BYTES_PER_RUN = 128  # figures derived per run for summaries (SimulationResult.per_run, Stat)
-KERNEL_THREAT_BYTES = 128  # run_one's per-threat state, per worker thread
+KERNEL_THREAT_BYTES = 160  # run_one's per-threat state (threats, wake order, agenda), per worker thread
 KERNEL_ENGAGEMENT_BYTES = 64  # per possible engagement: engagement records and the event heap
 KERNEL_CANDIDATE_BYTES = 40  # per (threat, fire unit) candidate of one epoch
 EVENT_SLOT_BYTES = 56 + 344  # per event slot of a run: the kernel's buffer, then the table it becomes

@@ -109,3 +109,20 @@ def test_invariants(count, pk, rounds, max_eng, salvo, ew, seed):
         assert np.all(pr["killed"] == 0)
     if ew == 1.0:  # nothing leaks: what the interceptors do not kill first, EW takes
         assert np.all(pr["leaked"] == 0)
+
+
+def test_ranges_are_computed_only_for_units_with_an_envelope_against_the_raid():
+    """Compile skips the geodesics of a unit with no envelope against a raid's type (its ranges are never
+    read), and keeps those of a unit that doctrine excludes (Patriot rounds cost more than the drones'
+    max_round_cost), so that ``with_arrays`` can let it fire without new geometry."""
+    world = schild.load_scenario(Path(__file__).resolve().parents[2] / "examples" / "city-record-raid.yaml")
+    a = world.arrays
+    kinzhal = world.raid_ids.index("kinzhal_voronezh")
+    rows = slice(a.path_off[kinzhal], a.path_off[kinzhal + 1])
+    patriot, gepard = world.fire_unit_ids.index("patriot_1"), world.fire_unit_ids.index("gepard_1")
+    assert not np.any(a.rng_km[rows, gepard])  # a gun has no envelope against Kinzhal
+    drones = slice(a.path_off[0], a.path_off[1])  # raid shahed_kursk
+    assert np.all(a.rng_km[drones, patriot] > 0) and np.all(a.rng_km[drones, gepard] > 0)
+    assert patriot not in a.raid_fus[0, :a.raid_nfu[0]]
+    no_limit = world.with_arrays(cls_maxcost=np.full_like(a.cls_maxcost, 1e18))
+    assert patriot in no_limit.arrays.raid_fus[0, :no_limit.arrays.raid_nfu[0]]

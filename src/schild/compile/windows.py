@@ -25,7 +25,7 @@ class RaidWindows:
 
     shot_icpt: np.ndarray  # (K, F) int32: intercept sample of a shot fired at each sample, or -1
     next_ok: np.ndarray  # (K, F) int32: next sample (>=) with a feasible shot, or -1
-    rng_km: np.ndarray  # (K, F) float32: slant range from each unit
+    rng_km: np.ndarray  # (K, F) float32: slant range from each unit with an envelope against the raid's type (else 0)
     first_k: np.ndarray  # (F,) first sample of a feasible shot, or -1
     last_k: np.ndarray  # (F,) last sample of a feasible shot, or -1
     first_tau_s: np.ndarray  # (F,) time after launch of the first feasible shot (inf: none)
@@ -101,11 +101,11 @@ def raid_windows(spec_units: list, fu: FireUnitArrays, p: Path, t: int, det: Det
     last_k = np.full(F, -1, np.int64)
     first_tau, last_tau = np.full(F, np.inf), np.full(F, -np.inf)
     for f, site in enumerate(spec_units):
+        if not fu.env[f, t, 1] > 0.0:
+            continue  # no envelope against this threat type: it never fires at the raid (ranges left 0)
         az, g = bearing_and_distance(site.lat, site.lon, p.lat, p.lon)
         slant_km = np.hypot(g, p.alt_m) / 1000.0
         rng[:, f] = slant_km
-        if not fu.env[f, t, 1] > 0.0:
-            continue  # no envelope against this threat type
         cue_k, allowed = _cue_and_cover(fu, f, site, p, slant_km, az, g, det, net_seen, rcs_m2)
         if cue_k < 0:
             continue

@@ -1,4 +1,4 @@
-"""Threat evaluation: which active threats are due a look, and their feasible engagements with scores.
+"""Threat evaluation: the feasible engagements, with scores, of the threats due a look (see ``agenda``).
 
 A threat due a look lists one candidate per fire unit whose window it is in and that has a free
 channel and a salvo's rounds; with hold-for-cheaper, dearer units wait while a cheaper unit ahead on its
@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .codes import INF, ST_ALIVE, ST_EW, lean
+from .agenda import DUE, mark_blocked, put, take_off
+from .codes import INF, ST_EW, lean
 
 URGENCY_S = 60.0  # time to impact at which a threat's weight is 1.5x that of a distant one
 
@@ -20,18 +21,6 @@ def just_after(t):
     and beyond) that adding a microsecond leaves it unchanged; the event loop must always move on."""
     u = t + 1e-6
     return u if u > t else np.nextafter(t, np.inf)
-
-
-@lean
-def activate_due(wake, order, active, cursor, T, t):
-    """Threats whose first window opens by ``t`` join the active list (cursor: [n_active, next in order])."""
-    N = len(order)
-    while cursor[1] < N and wake[order[cursor[1]]] <= t:
-        j = order[cursor[1]]
-        active[cursor[0]] = j
-        T.nxt[j] = t
-        cursor[0] += 1
-        cursor[1] += 1
 
 
 @lean
@@ -168,39 +157,25 @@ def _threat_candidates(W, T, S, C, j, t, n_cand):
 
 
 @lean
-def list_candidates(W, T, S, C, active, n_active, t, resource_event, q, keep, n_cand, next_look):
-    """Evaluate the active threats due a look by ``t`` (or blocked ones after a resource event), from
-    position ``q`` of the active list on, compacting the list to the threats that still have a chance.
+def list_candidates(W, T, S, C, A, order, t, q, n_cand):
+    """Evaluate the threats the agenda lists as due at ``t``, from its ``q``-th on; a threat kept in play
+    goes back on the agenda at its next look, one with no chance left is dropped.
 
-    Stops before a threat whose candidates might not fit in ``C``; returns (q, keep, n_cand, next_look)
-    to resume from once ``C`` has grown (``q == n_active``: done, ``keep`` threats kept active).
+    Stops before a threat whose candidates might not fit in ``C``; returns (q, n_cand) to resume from
+    once ``C`` has grown (``q == A.n[DUE]``: done).
     """
-    while q < n_active:
-        j = active[q]
-        if T.status[j] != ST_ALIVE:
-            q += 1
-            continue
-        if T.inflight[j]:
-            active[keep] = j
-            keep += 1
-            q += 1
-            continue
-        if not (T.nxt[j] <= t or (T.blocked[j] and resource_event)):
-            active[keep] = j
-            keep += 1
-            if T.nxt[j] < next_look:
-                next_look = T.nxt[j]
-            q += 1
-            continue
+    while q < A.n[DUE]:
+        j = order[A.due[q]]
         if n_cand + W.raid_nfu[W.thr_raid[j]] > len(C.thr):
             break
+        A.queued[j] = False
         n_cand, kept, look = _threat_candidates(W, T, S, C, j, t, n_cand)
         q += 1
         if not kept:
+            A.in_play[j] = False
+            take_off(A, T.nxt, j)
             continue
         T.nxt[j] = look
-        if look < next_look:
-            next_look = look
-        active[keep] = j
-        keep += 1
-    return q, keep, n_cand, next_look
+        put(A, T.nxt, j)
+        mark_blocked(A, T, j)
+    return q, n_cand

@@ -71,6 +71,7 @@ def _fire(W, T, S, E, j, f, k, t, rec, ev, out):
     S.ready[f] -= salvo
     S.busy[f] += 1
     release_hold(T, S, j)
+    T.blocked[j] = False  # engaged: it waits for the kill assessment, not for a resource event
     T.n_eng[j] += 1
     T.n_eng_layer[j, W.fu_layer[f]] += 1
     T.n_shot[j] += salvo
@@ -106,18 +107,24 @@ def fire_chosen(W, T, S, E, C, n_ch, taken, t, rec, ev, out):
 
 
 @lean
+def flag_short(W, T, S, C, n_cand):
+    """Candidates not engaged whose unit can no longer fire their salvo wait for a resource event."""
+    for q in range(n_cand):
+        j = C.thr[q]
+        f = C.fu[q]
+        if not T.inflight[j] and (S.ready[f] < W.cls_salvo[W.thr_class[j]] or S.busy[f] >= W.fu_chan[f]):
+            T.blocked[j] = True
+
+
+@lean
 def still_open(W, T, S, C, n_cand):
     """Compact the candidates to those whose threat is not yet engaged and whose unit can still fire its
-    salvo (so an engagement dropped for lack of rounds is offered to the other units); a threat left out
-    that is not engaged waits for a resource event. Returns the count."""
+    salvo, so that an engagement dropped for lack of rounds is offered to the other units; returns the count."""
     n = 0
     for q in range(n_cand):
         j = C.thr[q]
         f = C.fu[q]
-        if T.inflight[j]:
-            continue
-        if S.ready[f] < W.cls_salvo[W.thr_class[j]] or S.busy[f] >= W.fu_chan[f]:
-            T.blocked[j] = True
+        if T.inflight[j] or S.ready[f] < W.cls_salvo[W.thr_class[j]] or S.busy[f] >= W.fu_chan[f]:
             continue
         C.thr[n] = j
         C.fu[n] = f
@@ -128,7 +135,7 @@ def still_open(W, T, S, C, n_cand):
 
 
 @lean
-def mark_blocked(T, C, n_cand):
+def flag_waiting(T, C, n_cand):
     """Candidates not fired wait for a resource event."""
     for q in range(n_cand):
         if not T.inflight[C.thr[q]]:

@@ -5,7 +5,8 @@ network -> the battle manager assigns an engagement when a fire unit has a free 
 intercept point inside its envelope -> the salvo resolves at the intercept time -> kill assessment after
 ``look_time_s`` -> re-engagement (shoot-look-shoot) up to ``max_engagements`` -> leak at impact.
 
-One numba function per role: ``draws`` (random draws), ``candidates`` (threat evaluation), ``fire``
+One numba function per role: ``draws`` (random draws), ``agenda`` (which threats are due at an epoch),
+``candidates`` (threat evaluation), ``fire``
 (assignment and fire), ``resolve`` (kill or miss), ``rounds`` (reloads), ``outcomes`` (leaks, totals).
 The steps called every epoch are compiled ``lean`` (no reference counting, see ``codes.lean``).
 
@@ -19,10 +20,11 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from .candidates import activate_due, just_after, list_candidates
+from .agenda import DUE, activate_due, after_fire, collect_due, landed, new_agenda, next_due
+from .candidates import just_after, list_candidates
 from .codes import INF, lean
 from .draws import draw_threats, wake_order
-from .fire import choose, fire_chosen, mark_blocked, offer, still_open
+from .fire import choose, fire_chosen, flag_short, flag_waiting, offer, still_open
 from .outcomes import leak_and_count
 from .resolve import resolve_due
 from .rounds import maybe_reload, reloads_due
@@ -33,8 +35,8 @@ from .state import Events, Outputs, grow_candidates, new_candidates, new_engagem
 def _next_time(W, S, E, wake, order, cursor, next_look, t):
     """The next event: a resolution, a reload, a threat entering a window, or a threat due a look."""
     nt = next_look
-    if cursor[1] < len(order) and wake[order[cursor[1]]] < nt:
-        nt = wake[order[cursor[1]]]
+    if cursor[0] < len(order) and wake[order[cursor[0]]] < nt:
+        nt = wake[order[cursor[0]]]
     if E.hsize[0] > 0 and E.hk[0] < nt:
         nt = E.hk[0]
     for f in range(len(S.reload_at)):
@@ -65,8 +67,8 @@ def run_one(W, U, ready0, reserve0, capacity, assign_mode, record,
     cap_now = np.empty(F, np.int64)
     taken = np.zeros(N, np.bool_)
     wake, order = wake_order(W, T)
-    active = np.empty(N, np.int64)
-    cursor = np.zeros(2, np.int64)  # threats active, next threat in wake order
+    A = new_agenda(order)
+    cursor = np.zeros(1, np.int64)  # the next threat in wake order to come into play
 
     t = INF
     if N > 0 and wake[order[0]] < INF:
@@ -76,19 +78,23 @@ def run_one(W, U, ready0, reserve0, capacity, assign_mode, record,
         t_last = t
         freed = resolve_due(W, U, T, S, E, t, record, ev, out)
         freed = reloads_due(W, S, t) or freed
-        activate_due(wake, order, active, cursor, T, t)
-        q, keep, n_cand, next_look = list_candidates(W, T, S, C, active, cursor[0], t, freed, 0, 0, 0, INF)
-        while q < cursor[0]:  # the candidate list was full: grow it and go on
+        landed(A, T)
+        activate_due(wake, order, A, cursor, T, t)
+        collect_due(A, T, t, freed)
+        q, n_cand = list_candidates(W, T, S, C, A, order, t, 0, 0)
+        while q < A.n[DUE]:  # the candidate list was full: grow it and go on
             C = grow_candidates(C)
-            q, keep, n_cand, next_look = list_candidates(W, T, S, C, active, cursor[0], t, freed, q, keep,
-                                                         n_cand, next_look)
-        cursor[0] = keep
+            q, n_cand = list_candidates(W, T, S, C, A, order, t, q, n_cand)
+        next_look = next_due(A, T.nxt)
         while n_cand > 0:  # assign and fire; an engagement its unit could not fire goes back to the choice
             offer(W, S, C, n_cand, cap_now)
             n_ch = choose(C.thr, C.fu, C.score, n_cand, cap_now, taken, C.chosen, assign_mode, W.exact_time_s)
             if fire_chosen(W, T, S, E, C, n_ch, taken, t, record, ev, out) == 0:
-                mark_blocked(T, C, n_cand)
+                flag_waiting(T, C, n_cand)
+                after_fire(A, T, C, n_cand, n_ch)
                 break
+            flag_short(W, T, S, C, n_cand)
+            after_fire(A, T, C, n_cand, n_ch)
             n_cand = still_open(W, T, S, C, n_cand)
         t = _next_time(W, S, E, wake, order, cursor, next_look, t)
     leak_and_count(W, T, S, t_last, record, ev, out)
