@@ -16,12 +16,13 @@ from ..scenario.loading import ScenarioSpec
 from .doctrine import compile_doctrine
 from .ew import ew_zones, zone_entries
 from .fire_units import compile_fire_units, interceptor_names
+from .lanes import RaidLayout, compile_layout
 from .paths import raid_paths
 from .sensors import network_cover, sensor_sites
 from .windows import RaidWindows, raid_windows
 from .world import BIG, CLASS_INDEX, NC, RaidAttributes, World, WorldArrays
 
-__all__ = ["BIG", "CLASS_INDEX", "NC", "RaidAttributes", "World", "WorldArrays", "compile_world"]
+__all__ = ["BIG", "CLASS_INDEX", "NC", "RaidAttributes", "RaidLayout", "World", "WorldArrays", "compile_world"]
 
 
 def _stack(blocks: list[RaidWindows], name: str, F: int, dtype: type) -> np.ndarray:
@@ -43,8 +44,10 @@ def compile_world(spec: ScenarioSpec) -> World:
     doc = compile_doctrine(spec)
     sensors = sensor_sites(spec)
     zones = ew_zones(spec)
-    paths = raid_paths(spec)
-    F, R, Z = len(sc.fire_units), len(sc.raids), len(zones)
+    compiled, layout = compile_layout(spec)
+    paths = raid_paths(spec, compiled)
+    raid_of = [sc.raids[c.raid] for c in compiled]
+    F, R, Z = len(sc.fire_units), len(compiled), len(zones)
 
     path_off = np.zeros(R + 1, np.int64)
     det_k = np.full(R, -1, np.int64)
@@ -57,7 +60,7 @@ def compile_world(spec: ScenarioSpec) -> World:
     ew_k = np.full((R, Z), -1, np.int64)
     ew_p = np.zeros((R, Z))
     blocks: list[RaidWindows] = []
-    for r, (raid, p) in enumerate(zip(sc.raids, paths)):
+    for r, (raid, c_raid, p) in enumerate(zip(raid_of, compiled, paths)):
         cname = cat.threats[raid.threat].threat_class
         c = CLASS_INDEX[cname]
         path_off[r + 1] = path_off[r] + len(p.tau_s)
@@ -65,7 +68,7 @@ def compile_world(spec: ScenarioSpec) -> World:
         rcs_m2 = rcs.value if rcs is not None else None
         det, net_seen = network_cover(sensors, p, cname, rcs_m2)
         det_k[r], det_sensor[r], det_range[r] = det.k, det.sensor, det.range_km
-        win = raid_windows(sc.fire_units, fu, doc, p, c, type_index[raid.threat], asset_value[assets[raid.target]],
+        win = raid_windows(sc.fire_units, fu, doc, p, c, type_index[raid.threat], asset_value[assets[c_raid.asset]],
                            det, net_seen, rcs_m2)
         blocks.append(win)
         first_k[r], last_k[r] = win.first_k, win.last_k
@@ -73,19 +76,19 @@ def compile_world(spec: ScenarioSpec) -> World:
         raid_fus[r, :len(win.units)] = win.units
         ew_k[r], ew_p[r] = zone_entries(zones, p, cname)
 
+    asset_of = np.array([assets[c.asset] for c in compiled], np.int64)
     raids = RaidAttributes(
-        threat_class=np.array([CLASS_INDEX[cat.threats[r.threat].threat_class] for r in sc.raids], np.int64),
-        threat_type=np.array([type_index[r.threat] for r in sc.raids], np.int64),
-        asset=np.array([assets[r.target] for r in sc.raids], np.int64),
-        value=asset_value[np.array([assets[r.target] for r in sc.raids], np.int64)],
-        cost_usd=np.array([cat.threats[r.threat].unit_cost_usd.value for r in sc.raids], float),
+        threat_class=np.array([CLASS_INDEX[cat.threats[r.threat].threat_class] for r in raid_of], np.int64),
+        threat_type=np.array([type_index[r.threat] for r in raid_of], np.int64),
+        asset=asset_of, value=asset_value[asset_of],
+        cost_usd=np.array([cat.threats[r.threat].unit_cost_usd.value for r in raid_of], float),
     )
-    per_threat = raids.threat_arrays(np.array([r.count for r in sc.raids], np.int64))
+    per_threat = raids.threat_arrays(layout.deal(np.array([r.count for r in sc.raids], np.int64)))
     arrays = WorldArrays(
         **per_threat,
-        raid_lo=np.array([r.launch_window_s[0] for r in sc.raids], float),
-        raid_hi=np.array([r.launch_window_s[1] for r in sc.raids], float),
-        raid_even=np.array([r.launch_pattern == "even" for r in sc.raids], np.bool_),
+        raid_lo=np.array([r.launch_window_s[0] for r in raid_of], float),
+        raid_hi=np.array([r.launch_window_s[1] for r in raid_of], float),
+        raid_even=np.array([r.launch_pattern == "even" for r in raid_of], np.bool_),
         path_off=path_off, dtau=np.array([p.dtau_s for p in paths], float).reshape(R),
         nsamp=np.array([len(p.tau_s) for p in paths], np.int64).reshape(R),
         tau_imp=np.array([p.tau_s[-1] for p in paths], float).reshape(R),
@@ -112,5 +115,5 @@ def compile_world(spec: ScenarioSpec) -> World:
         fu_capacity=fu.capacity, fu_reserve=fu.reserve, fu_start_ready=fu.start_ready,
         threat_cost_usd=raids.cost_usd[per_threat["thr_raid"]], raids=raids,
         interceptor_cost_usd=np.array([cat.interceptors[i].unit_cost_usd.value for i in interceptors], float),
-        paths=paths,
+        paths=paths, layout=layout, lane_offset_km=np.array([c.offset_km for c in compiled], float),
     )
