@@ -41,7 +41,25 @@ def pytest_addoption(parser):
                      help="mix this integer into every integer seed (0: the seeds as written)")
 
 
+def _drop_stale_numba_caches() -> None:
+    """numba's cache checks only the file that defines a cached function, not the modules it calls: after an
+    edit to ``engine/fire.py`` the cached ``kernel.run_one`` would still run the old code. Tests run on a
+    working tree, so drop every cache older than the newest module of a folder with caches (an installed package never changes)."""
+    src = Path(__file__).resolve().parent.parent / "src" / "schild"
+    if not src.is_dir():
+        return
+    caches = [p for p in src.rglob("__pycache__/*") if p.suffix in (".nbi", ".nbc")]
+    if not caches:
+        return
+    packages = {p.parent.parent for p in caches}  # the folders whose modules numba compiled
+    newest_source = max(p.stat().st_mtime for d in packages for p in d.glob("*.py"))
+    if min(p.stat().st_mtime for p in caches) < newest_source:
+        for p in caches:
+            p.unlink(missing_ok=True)
+
+
 def pytest_configure(config):
+    _drop_stale_numba_caches()
     config.addinivalue_line("markers", "exact_seed: pins the numbers of one seed; skipped under --seed-shift")
     shift = config.getoption("--seed-shift")
     if not shift:

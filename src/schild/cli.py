@@ -113,7 +113,7 @@ def _summary_table(result) -> Table:
     for col in ("figure", "mean", "95% CI"):
         table.add_column(col, justify="left" if col == "figure" else "right")
     for row in result.summary().itertuples(index=False):
-        if row.figure.startswith("layer."):  # in the per-layer table below
+        if row.figure.startswith(("layer.", "kill_distance_km.")):  # in the compact tables below
             continue
         ci = "n/a (1 run)" if result.runs < 2 else f"{_fmt(row.ci95_low)} .. {_fmt(row.ci95_high)}"
         table.add_row(escape(row.figure), _fmt(row.mean), ci)
@@ -154,6 +154,24 @@ def _layer_table(result) -> tuple[Table, list[str]]:
         table.add_row(escape(layer), _cell(d["shots"], result.runs), _cell(d["kills"], result.runs),
                       _cell(d["cost_usd"], result.runs), cell)
     return table, notes
+
+
+def _kill_distance_table(result) -> Table:
+    """Kills per band of ground distance from the target asset and the mean kill distance, per class: means
+    only, to stay one line per class (the intervals are in the JSON and ``result.summary()``)."""
+    from .results import kill_band_labels
+
+    labels = kill_band_labels(result.world.arrays.kill_band_lo_km)
+    table = Table(title="kills by distance from the target asset (km): mean per run")
+    for col in ("class", *labels, "mean km"):
+        table.add_column(col, justify="left" if col == "class" else "right")
+    for cname, d in result.to_dict()["by_class"].items():
+        if not d["killed"]["mean"]:
+            continue
+        bands = d["kills_by_distance_km"]
+        table.add_row(cname, *(_short(bands[label]["mean"]) for label in labels),
+                      _short(d["mean_kill_distance_km"]["mean"]))
+    return table
 
 
 def _summary_notes(result) -> list[str]:
@@ -201,6 +219,9 @@ def run(
         console.print(layers)
     for note in layer_notes:
         console.print(note, markup=False, highlight=False)
+    distances = _kill_distance_table(result)
+    if distances.row_count:
+        console.print(distances)
     if json_out is not None:
         try:
             result.write_json(json_out)

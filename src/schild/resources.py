@@ -33,7 +33,7 @@ DEFAULT_COMPILE_LIMIT_S = 60.0
 GEODESIC_POINTS_PER_S = 5e5  # pyproj Geod.inv points per second, a conservative figure (2-core machine)
 
 # Bytes, from the arrays compile_world makes (checked against tracemalloc in tests/test_memory_guard.py).
-PATH_BYTES = 40  # per path sample kept in World.paths: tau, lat, lon, alt, ground distance
+PATH_BYTES = 44  # per path sample: tau, lat, lon, alt, ground distance (World.paths), distance to target (float32)
 FU_TABLE_BYTES = 12  # per sample and fire unit: shot_icpt, next_ok (int32), rng_km (float32)
 RAID_WORK_BYTES = 56  # per sample of the raid being compiled: geodesic and envelope working arrays
 RAID_WORK_FU_BYTES = 24  # per sample and fire unit of that raid (the next-feasible-shot table)
@@ -48,8 +48,8 @@ REPORT_BYTES_PER_RUN = 128  # figures derived per run for summaries (SimulationR
 KERNEL_THREAT_BYTES = 128  # run_one's per-threat state, per worker thread
 KERNEL_ENGAGEMENT_BYTES = 64  # per possible engagement: engagement records and the event heap
 KERNEL_CANDIDATE_BYTES = 40  # per (threat, fire unit) candidate of one epoch
-EVENT_SLOT_BYTES = 48 + 320  # per event slot of a run: the kernel's buffer, then the table it becomes
-EVENT_KEPT_BYTES = 220  # per event kept in memory (record_events), with the final concatenation
+EVENT_SLOT_BYTES = 56 + 344  # per event slot of a run: the kernel's buffer, then the table it becomes
+EVENT_KEPT_BYTES = 236  # per event kept in memory (record_events), with the final concatenation
 MIN_EVENTS_PER_THREAT = 2  # every threat's launch and its end (kill, EW defeat or leak)
 
 
@@ -317,7 +317,8 @@ def result_bytes_per_run(world: Any) -> int:
     """Bytes of one run's row in ``SimulationResult.arrays`` (see ``results.RunArrays``)."""
     NC, A = len(THREAT_CLASSES), len(world.asset_ids)
     F, I = len(world.fire_unit_ids), len(world.interceptors)
-    return RESULT_VALUE_BYTES * (4 * NC + A + I + 5 * F + 1)
+    bands = len(world.arrays.kill_band_lo_km)
+    return RESULT_VALUE_BYTES * (4 * NC + A + I + 5 * F + 1 + NC * bands + NC + A)
 
 
 @dataclass(frozen=True)

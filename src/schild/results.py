@@ -75,7 +75,18 @@ def _defined_stat(values: np.ndarray) -> tuple[Stat, int]:
 def fire_unit_layers(world: Any) -> list[str]:
     """The layer of each fire unit, in the world's fire-unit order: its ``layer:`` name where it has one,
     else its effector type (results per layer add up the units of a layer)."""
-    return [getattr(fu, "layer", None) or fu.type for fu in world.spec.scenario.fire_units]
+    return [fu.layer or fu.type for fu in world.spec.scenario.fire_units]
+
+
+def kill_band_labels(lo_km: np.ndarray) -> list[str]:
+    """Names of the kill-distance bands from their lower edges: "0-5", "5-10", ..., "50+" (km)."""
+    edges = [f"{x:g}" for x in lo_km]
+    return [f"{a}-{b}" for a, b in zip(edges, edges[1:])] + [f"{edges[-1]}+"]
+
+
+def has_debris_rule(world: Any) -> bool:
+    """Whether some asset has a debris rule (then debris damage is reported)."""
+    return bool(world.arrays.debris_on)
 
 
 def no_kills_note(left_out: int, runs: int) -> str:
@@ -101,6 +112,10 @@ class RunArrays:
     ready_left: np.ndarray  # runs x fire units: rounds loaded at the end
     reserve_left: np.ndarray
     end_time_s: np.ndarray  # runs
+    held_slots_left: np.ndarray  # runs: hold-for-cheaper slots still held when the run ended (must be 0)
+    kills_by_distance_band: np.ndarray  # runs x classes x bands of ground distance from the target asset
+    kill_distance_sum_km: np.ndarray  # runs x classes: sum of the kills' distances from the target asset
+    debris_hits_per_asset: np.ndarray  # runs x assets: damage by the debris of kills near them (debris rule)
 
     @classmethod
     def concat(cls, parts: list["RunArrays"]) -> "RunArrays":
@@ -127,12 +142,14 @@ class SimulationResult:
         with np.errstate(divide="ignore", invalid="ignore"):
             exchange = np.where(threat_cost > 0, icpt_cost / threat_cost, np.nan)
         lethal = [i for i, c in enumerate(THREAT_CLASSES) if c != "decoy"]
+        debris = {"debris_hits": a.debris_hits_per_asset.sum(1)} if has_debris_rule(self.world) else {}
         return {
             "launched": a.launched.sum(1),
             "killed": a.killed.sum(1),
             "ew_defeated": a.ew_defeated.sum(1),
             "leaked": a.leaked.sum(1),
             "leaked_lethal": a.leaked[:, lethal].sum(1),
+            **debris,
             "shots": a.shots_per_interceptor.sum(1),
             "engagements": a.engagements_per_fire_unit.sum(1),
             "cost_interceptors_usd": icpt_cost,
@@ -161,8 +178,23 @@ class SimulationResult:
                           "cost_per_kill_usd": per_kill}
         return out
 
+    def kill_distance_runs(self) -> dict[str, dict[str, np.ndarray]]:
+        """Per run and class present: kills per band of ground distance from the target asset (see
+        ``kill_band_labels``) and the mean kill distance in km (NaN in a run without kills of the class)."""
+        a = self.arrays
+        labels = kill_band_labels(self.world.arrays.kill_band_lo_km)
+        out: dict[str, dict[str, np.ndarray]] = {}
+        for c in self.classes_present():
+            kills = a.killed[:, c]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                mean_km = np.where(kills > 0, a.kill_distance_sum_km[:, c] / np.maximum(kills, 1), np.nan)
+            figures = {label: a.kills_by_distance_band[:, c, b] for b, label in enumerate(labels)}
+            out[THREAT_CLASSES[c]] = figures | {"mean_km": mean_km}
+        return out
+
     def __getattr__(self, name: str) -> Stat:
-        if name in ("launched", "killed", "ew_defeated", "leaked", "leaked_lethal", "shots", "exchange_ratio"):
+        if name in ("launched", "killed", "ew_defeated", "leaked", "leaked_lethal", "shots", "exchange_ratio",
+                    "debris_hits"):
             return self.stat(name)
         raise AttributeError(name)
 
@@ -186,9 +218,18 @@ class SimulationResult:
         for i, name in enumerate(self.world.interceptors):
             s = _stat(a.shots_per_interceptor[:, i])
             rows.append((f"interceptors.{name}", s.mean, s.ci95[0], s.ci95[1]))
+        debris = has_debris_rule(self.world)
         for i, name in enumerate(self.world.asset_ids):
             s = _stat(a.leaked_per_asset[:, i])
             rows.append((f"asset.{name}.leaked_lethal", s.mean, s.ci95[0], s.ci95[1]))
+            if debris:
+                s = _stat(a.debris_hits_per_asset[:, i])
+                rows.append((f"asset.{name}.debris_hits", s.mean, s.ci95[0], s.ci95[1]))
+        for cname, figures in self.kill_distance_runs().items():
+            for label, values in figures.items():
+                s = _defined_stat(values)[0] if label == "mean_km" else _stat(values)
+                name = "mean" if label == "mean_km" else label
+                rows.append((f"kill_distance_km.{cname}.{name}", s.mean, s.ci95[0], s.ci95[1]))
         for layer, figures in self.per_layer_runs().items():
             for label, values in figures.items():
                 s = _defined_stat(values)[0] if label == "cost_per_kill_usd" else _stat(values)
@@ -201,19 +242,22 @@ class SimulationResult:
         out: dict[str, Any] = {"runs": self.runs, "seed": self.seed, "scenario": self.world.name}
         if self.runs < 2:
             out["note"] = ONE_RUN_NOTE
-        for key in ("launched", "killed", "ew_defeated", "leaked", "leaked_lethal", "shots", "engagements"):
-            out[key] = _stat(pr[key]).to_dict()
+        for key in ("launched", "killed", "ew_defeated", "leaked", "leaked_lethal", "debris_hits", "shots",
+                    "engagements"):
+            if key in pr:
+                out[key] = _stat(pr[key]).to_dict()
+        kill_distance = self._kill_distance_dict()
         out["by_class"] = {
             THREAT_CLASSES[c]: {
                 "launched": _stat(a.launched[:, c]).to_dict(),
                 "killed": _stat(a.killed[:, c]).to_dict(),
                 "ew_defeated": _stat(a.ew_defeated[:, c]).to_dict(),
                 "leaked": _stat(a.leaked[:, c]).to_dict(),
+                **kill_distance[THREAT_CLASSES[c]],
             }
             for c in self.classes_present()
         }
-        out["per_asset"] = {aid: {"leaked_lethal": _stat(a.leaked_per_asset[:, i]).to_dict()}
-                            for i, aid in enumerate(self.world.asset_ids)}
+        out["per_asset"] = self._per_asset_dict()
         out["interceptors"] = {name: _stat(a.shots_per_interceptor[:, i]).to_dict()
                                for i, name in enumerate(self.world.interceptors)}
         out["fire_units"] = {
@@ -228,6 +272,30 @@ class SimulationResult:
                            "threats": _stat(pr["cost_threats_usd"]).to_dict()}
         out["exchange_ratio"] = _stat(pr["exchange_ratio"]).to_dict()
         out["manifest"] = self.manifest
+        return out
+
+    def _kill_distance_dict(self) -> dict[str, dict[str, Any]]:
+        """Per class: kills per distance band from the target asset, and the mean kill distance (runs
+        without kills of the class left out, counted in ``runs_without_kills``)."""
+        out: dict[str, dict[str, Any]] = {}
+        for cname, figures in self.kill_distance_runs().items():
+            mean_km, left_out = _defined_stat(figures.pop("mean_km"))
+            out[cname] = {"kills_by_distance_km": {label: _stat(v).to_dict() for label, v in figures.items()},
+                          "mean_kill_distance_km": mean_km.to_dict() | {"runs_without_kills": left_out}}
+        return out
+
+    def _per_asset_dict(self) -> dict[str, Any]:
+        """Lethal leakers per asset, and with a debris rule the rule and the damage by debris beside them."""
+        a, w = self.arrays, self.world.arrays
+        out: dict[str, Any] = {}
+        for i, aid in enumerate(self.world.asset_ids):
+            entry: dict[str, Any] = {"leaked_lethal": _stat(a.leaked_per_asset[:, i]).to_dict()}
+            if has_debris_rule(self.world):
+                entry["debris_hits"] = _stat(a.debris_hits_per_asset[:, i]).to_dict()
+                entry["debris_rule"] = ({"radius_km": float(w.asset_debris_km[i]),
+                                         "damage_probability": float(w.asset_debris_p[i])}
+                                        if w.asset_debris_km[i] >= 0 else None)
+            out[aid] = entry
         return out
 
     def _per_layer_dict(self) -> dict[str, Any]:

@@ -57,10 +57,15 @@ def _as_world(world: World | ScenarioSpec | str | Path) -> World:
 
 
 def _uniforms(world: World, seeds: list[np.random.SeedSequence]) -> np.ndarray:
-    n, k = world.n_threats, world.n_uniforms
+    """Each run's block of uniforms: the combat columns first, then (with a debris rule) the debris column
+    from the same generator, so the combat draws do not depend on whether a debris rule is set."""
+    n, k, k_combat = world.n_threats, world.n_uniforms, world.n_combat_uniforms
     out = np.empty((len(seeds), n, k))
     for i, s in enumerate(seeds):
-        out[i] = np.random.Generator(np.random.PCG64(s)).random((n, k))
+        g = np.random.Generator(np.random.PCG64(s))
+        out[i, :, :k_combat] = g.random((n, k_combat))
+        if k > k_combat:
+            out[i, :, k_combat:] = g.random((n, k - k_combat))
     return out
 
 
@@ -74,22 +79,27 @@ def _broadcast_state(x: np.ndarray, runs: int, F: int) -> np.ndarray:
     return x
 
 
-def _run_arrays(runs: int, NC: int, A: int, I: int, F: int) -> RunArrays:
-    """The per-run results, allocated once; chunks of runs write into their rows."""
-    z = lambda cols, dtype=np.int64: np.zeros((runs, cols), dtype)  # noqa: E731
+def _run_arrays(runs: int, NC: int, A: int, I: int, F: int, B: int) -> RunArrays:
+    """The per-run results, allocated once; chunks of runs write into their rows (``B``: kill-distance
+    bands)."""
+    z = lambda *cols, dtype=np.int64: np.zeros((runs, *cols), dtype)  # noqa: E731
     return RunArrays(launched=z(NC), killed=z(NC), ew_defeated=z(NC), leaked=z(NC), leaked_per_asset=z(A),
                      shots_per_interceptor=z(I), shots_per_fire_unit=z(F), kills_per_fire_unit=z(F),
                      engagements_per_fire_unit=z(F), ready_left=z(F), reserve_left=z(F),
-                     end_time_s=z(1, np.float64))
+                     end_time_s=z(1, dtype=np.float64), held_slots_left=z(1),
+                     kills_by_distance_band=z(NC, B),
+                     kill_distance_sum_km=z(NC, dtype=np.float64), debris_hits_per_asset=z(A))
 
 
 def _events_frame(world: World, run0: int, ev: dict[str, np.ndarray], n_ev: np.ndarray) -> pd.DataFrame:
     a = world.arrays
     runs_idx = np.concatenate([np.full(n, run0 + i, np.int64) for i, n in enumerate(n_ev[:, 0])])
     take = lambda arr: np.concatenate([arr[i, :n] for i, n in enumerate(n_ev[:, 0])])  # noqa: E731
-    t, kind, thr, fu, sensor, rng = (take(ev[k]) for k in ("time", "kind", "thr", "fu", "sensor", "range"))
+    t, kind, thr, fu, sensor, rng, asset_km = (take(ev[k]) for k in ("time", "kind", "thr", "fu", "sensor", "range",
+                                                                      "asset_km"))
     order = np.lexsort((thr, kind, t, runs_idx))
-    runs_idx, t, kind, thr, fu, sensor, rng = (x[order] for x in (runs_idx, t, kind, thr, fu, sensor, rng))
+    runs_idx, t, kind, thr, fu, sensor, rng, asset_km = (x[order] for x in (runs_idx, t, kind, thr, fu, sensor, rng,
+                                                                            asset_km))
     fu_ids = np.array(world.fire_unit_ids + [None], dtype=object)
     sensor_ids = np.array(world.sensor_ids + [None], dtype=object)
     icpt_names = np.array(world.interceptors + [None], dtype=object)
@@ -107,6 +117,7 @@ def _events_frame(world: World, run0: int, ev: dict[str, np.ndarray], n_ev: np.n
         "interceptor": icpt_names[fu_icpt[fu]],
         "range_km": rng.astype(float),
         "asset_id": np.array(world.asset_ids, dtype=object)[a.thr_asset[thr]],
+        "asset_distance_km": asset_km.astype(float),
     })
 
 
@@ -175,7 +186,7 @@ def simulate(world: World | ScenarioSpec | str | Path, runs: int = 100, seed: in
     pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
     frames: list[pd.DataFrame] = []
     kept_events_bytes = 0
-    results = _run_arrays(runs, NC, A, I, F)
+    results = _run_arrays(runs, NC, A, I, F, len(W.kill_band_lo_km))
     try:
         for start in range(0, runs, plan.chunk_runs):
             stop = min(runs, start + plan.chunk_runs)
@@ -183,14 +194,17 @@ def simulate(world: World | ScenarioSpec | str | Path, runs: int = 100, seed: in
             U = _uniforms(world, root_seed.spawn(n))
             ev = {"time": np.zeros((n, ev_cap)), "kind": np.zeros((n, ev_cap), np.int64),
                   "thr": np.zeros((n, ev_cap), np.int64), "fu": np.zeros((n, ev_cap), np.int64),
-                  "sensor": np.zeros((n, ev_cap), np.int64), "range": np.zeros((n, ev_cap))}
+                  "sensor": np.zeros((n, ev_cap), np.int64), "range": np.zeros((n, ev_cap)),
+                  "asset_km": np.zeros((n, ev_cap))}
             n_ev = np.zeros((n, 1), np.int64)
             out = RunArrays(**{k: getattr(results, k)[start:stop] for k in RunArrays.__dataclass_fields__})
             args = (np.ascontiguousarray(ready_all[start:stop]), np.ascontiguousarray(reserve_all[start:stop]))
             outs = (out.launched, out.killed, out.ew_defeated, out.leaked, out.leaked_per_asset,
                     out.shots_per_interceptor, out.shots_per_fire_unit, out.kills_per_fire_unit,
-                    out.engagements_per_fire_unit, out.ready_left, out.reserve_left, out.end_time_s)
-            evs = (ev["time"], ev["kind"], ev["thr"], ev["fu"], ev["sensor"], ev["range"], n_ev)
+                    out.engagements_per_fire_unit, out.ready_left, out.reserve_left, out.end_time_s,
+                    out.held_slots_left, out.kills_by_distance_band, out.kill_distance_sum_km,
+                    out.debris_hits_per_asset)
+            evs = (ev["time"], ev["kind"], ev["thr"], ev["fu"], ev["sensor"], ev["range"], ev["asset_km"], n_ev)
             if mode == ASSIGN_EXACT:
                 for i in range(n):  # the exact assigner calls Python: run serially
                     run_one(W, U[i], args[0][i], args[1][i], capacity, mode, want_events,
@@ -223,6 +237,7 @@ def simulate(world: World | ScenarioSpec | str | Path, runs: int = 100, seed: in
         "random_streams": "numpy SeedSequence(seed).spawn(runs), PCG64 per run",
     }
     results.end_time_s = results.end_time_s[:, 0]
+    results.held_slots_left = results.held_slots_left[:, 0]
     return SimulationResult(
         world=world, runs=runs, seed=seed, arrays=results, manifest=manifest,
         events_frame=pd.concat(frames, ignore_index=True) if frames else None,

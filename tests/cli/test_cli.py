@@ -37,7 +37,8 @@ def test_run_writes_json_and_events(binomial_yaml, write_yaml, tmp_path):
     assert m["seed"] == 5 and m["runs"] == 20 and len(m["scenario_sha256"]) == 64 and m["schild_version"]
     events = pd.read_parquet(ev)
     assert list(events.columns) == ["run", "time_s", "kind", "threat_id", "threat_type", "threat_class",
-                                    "fire_unit_id", "sensor_id", "interceptor", "range_km", "asset_id"]
+                                    "fire_unit_id", "sensor_id", "interceptor", "range_km", "asset_id",
+                                    "asset_distance_km"]
     assert set(events.kind.astype(str)) <= {"launch", "detect", "shoot", "kill", "miss", "ew_defeat", "leak"}
     assert sorted(events.run.unique()) == list(range(20))
     per_run = events[events.kind == "leak"].groupby("run").size().reindex(range(20), fill_value=0)

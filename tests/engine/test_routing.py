@@ -250,3 +250,15 @@ def test_the_memory_estimate_counts_every_lane(binomial_yaml):
         samples = sum(len(p.tau_s) for p in world.paths)
         sites = 1 + len(spec.scenario.sensors) + len(spec.scenario.fire_units)
         assert estimate_compile(spec).geodesic_points == samples * sites + len(world.paths)
+
+
+def test_deal_interleaves_targets_through_the_raid_and_keeps_a_single_path_raid_in_rank_order():
+    from schild.compile.lanes import RaidLayout
+
+    layout = RaidLayout(np.array([0, 1, 1]), ((1.0,), (0.5, 0.5)), (((0,),), ((1,), (2,))))
+    dealt = layout.deal(np.array([5, 4]))
+    assert list(dealt["thr_raid"]) == [0, 0, 0, 0, 0, 1, 1, 2, 2]
+    assert list(dealt["thr_rank"]) == [0, 1, 2, 3, 4, 0, 2, 1, 3]  # ranks alternate between the two targets
+    assert list(dealt["raid_count"]) == [5, 4, 4]
+    simple = RaidLayout(np.array([0, 1]), ((1.0,), (1.0,)), (((0,),), ((1,),))).deal(np.array([5, 3]))
+    assert list(simple["thr_raid"]) == [0] * 5 + [1] * 3 and list(simple["thr_rank"]) == [0, 1, 2, 3, 4, 0, 1, 2]

@@ -2,8 +2,9 @@
 
 Everything geometric is done here once, one module per kill-chain role: ``paths`` (each raid's flight
 path), ``sensors`` (where the network first sees it), ``fire_units`` and ``doctrine`` (what each unit may
-fire at what), ``windows`` (the intercept point of a shot fired at any moment) and ``ew`` (where EW zones
-are entered). The engine then only looks numbers up, so a world compiled once can be simulated thousands
+fire at what), ``windows`` (the intercept point of a shot fired at any moment), ``ew`` (where EW zones
+are entered) and ``debris`` (how far from its target asset a kill at each path sample happens, and the
+debris rule per asset). The engine then only looks numbers up, so a world compiled once can be simulated thousands
 of times (Monte Carlo, campaigns, planning sweeps).
 """
 
@@ -13,7 +14,8 @@ import numpy as np
 
 from ..resources import check_compile
 from ..scenario.loading import ScenarioSpec
-from .doctrine import compile_doctrine
+from .debris import KILL_BANDS_KM, asset_distance_km, compile_debris
+from .doctrine import compile_doctrine, engaging_units
 from .ew import ew_zones, zone_entries
 from .fire_units import compile_fire_units, interceptor_names
 from .lanes import RaidLayout, compile_layout
@@ -47,6 +49,7 @@ def compile_world(spec: ScenarioSpec) -> World:
     compiled, layout = compile_layout(spec)
     paths = raid_paths(spec, compiled)
     raid_of = [sc.raids[c.raid] for c in compiled]
+    debris = compile_debris(spec)
     F, R, Z = len(sc.fire_units), len(compiled), len(zones)
 
     path_off = np.zeros(R + 1, np.int64)
@@ -55,11 +58,12 @@ def compile_world(spec: ScenarioSpec) -> World:
     det_range = np.full(R, np.nan)
     first_k = np.full((R, F), -1, np.int64)
     last_k = np.full((R, F), -1, np.int64)
-    raid_fus = np.full((R, max(F, 1)), -1, np.int64)
-    raid_nfu = np.zeros(R, np.int64)
+    first_tau = np.full((R, F), np.inf)
+    last_tau = np.full((R, F), -np.inf)
     ew_k = np.full((R, Z), -1, np.int64)
     ew_p = np.zeros((R, Z))
     blocks: list[RaidWindows] = []
+    asset_km: list[np.ndarray] = []
     for r, (raid, c_raid, p) in enumerate(zip(raid_of, compiled, paths)):
         cname = cat.threats[raid.threat].threat_class
         c = CLASS_INDEX[cname]
@@ -68,12 +72,12 @@ def compile_world(spec: ScenarioSpec) -> World:
         rcs_m2 = rcs.value if rcs is not None else None
         det, net_seen = network_cover(sensors, p, cname, rcs_m2)
         det_k[r], det_sensor[r], det_range[r] = det.k, det.sensor, det.range_km
-        win = raid_windows(sc.fire_units, fu, doc, p, c, type_index[raid.threat], asset_value[assets[c_raid.asset]],
-                           det, net_seen, rcs_m2)
+        win = raid_windows(sc.fire_units, fu, p, type_index[raid.threat], det, net_seen, rcs_m2)
         blocks.append(win)
+        tgt = sc.assets[assets[c_raid.asset]]
+        asset_km.append(asset_distance_km(p, tgt.lat, tgt.lon))
         first_k[r], last_k[r] = win.first_k, win.last_k
-        raid_nfu[r] = len(win.units)
-        raid_fus[r, :len(win.units)] = win.units
+        first_tau[r], last_tau[r] = win.first_tau_s, win.last_tau_s
         ew_k[r], ew_p[r] = zone_entries(zones, p, cname)
 
     asset_of = np.array([assets[c.asset] for c in compiled], np.int64)
@@ -84,6 +88,8 @@ def compile_world(spec: ScenarioSpec) -> World:
         cost_usd=np.array([cat.threats[r.threat].unit_cost_usd.value for r in raid_of], float),
     )
     per_threat = raids.threat_arrays(layout.deal(np.array([r.count for r in sc.raids], np.int64)))
+    engaging = engaging_units(first_tau, last_tau, fu.pk, fu.round_cost, raids.threat_type, raids.threat_class,
+                              raids.value, doc.salvo, doc.engage, doc.max_round_cost, doc.cost_weight)
     arrays = WorldArrays(
         **per_threat,
         raid_lo=np.array([r.launch_window_s[0] for r in raid_of], float),
@@ -94,15 +100,19 @@ def compile_world(spec: ScenarioSpec) -> World:
         tau_imp=np.array([p.tau_s[-1] for p in paths], float).reshape(R),
         det_k=det_k, det_sensor=det_sensor, det_range_km=det_range,
         first_k=first_k, last_k=last_k,
-        wake_tau=np.array([b.wake_tau_s for b in blocks], float).reshape(R),
-        last_tau=np.array([b.last_tau_s for b in blocks], float).reshape(R),
-        raid_fus=raid_fus, raid_nfu=raid_nfu, ew_k=ew_k, ew_p=ew_p,
+        wake_tau=engaging.wake_tau, last_tau=engaging.last_tau,
+        raid_fus=engaging.raid_fus, raid_nfu=engaging.raid_nfu, ew_k=ew_k, ew_p=ew_p,
         shot_icpt=_stack(blocks, "shot_icpt", F, np.int32), next_ok=_stack(blocks, "next_ok", F, np.int32),
         rng_km=_stack(blocks, "rng_km", F, np.float32),
+        asset_dist_km=np.concatenate(asset_km) if asset_km else np.zeros(0, np.float32),
+        kill_band_lo_km=np.array(KILL_BANDS_KM, float),
+        asset_debris_km=debris.radius_km, asset_debris_p=debris.probability, debris_on=debris.on,
         fu_chan=fu.chan, fu_react=fu.react_s, fu_reload=fu.reload_s, fu_engtime=fu.engage_s,
-        fu_rpl=fu.rounds_per_launcher, fu_round_cost=fu.round_cost, fu_interceptor=fu.interceptor, pk=fu.pk,
+        fu_rpl=fu.rounds_per_launcher, fu_round_cost=fu.round_cost, fu_interceptor=fu.interceptor,
+        fu_layer=fu.layer, pk=fu.pk,
         type_class=np.array([CLASS_INDEX[cat.threats[t].threat_class] for t in threat_types], np.int64),
-        cls_salvo=doc.salvo, cls_max_eng=doc.max_eng, cls_look=doc.look_s, cls_engage=doc.engage,
+        cls_salvo=doc.salvo, cls_max_eng=doc.max_eng, cls_max_eng_layer=doc.max_eng_layer, cls_look=doc.look_s,
+        cls_engage=doc.engage,
         cls_maxcost=doc.max_round_cost, cls_hold=doc.hold, cls_cw=doc.cost_weight,
         decoy_disc=float(sc.doctrine.decoy_discrimination),
         hold_per_channel=int(sc.battle_manager.hold_per_channel),
@@ -112,8 +122,10 @@ def compile_world(spec: ScenarioSpec) -> World:
         spec=spec, arrays=arrays, threat_types=threat_types, asset_ids=[a.id for a in sc.assets],
         sensor_ids=[s.id for s in sc.sensors], fire_unit_ids=[f.id for f in sc.fire_units],
         interceptors=interceptors, raid_ids=[r.id or f"raid{i}" for i, r in enumerate(sc.raids)],
+        layer_names=fu.layer_names,
         fu_capacity=fu.capacity, fu_reserve=fu.reserve, fu_start_ready=fu.start_ready,
         threat_cost_usd=raids.cost_usd[per_threat["thr_raid"]], raids=raids,
         interceptor_cost_usd=np.array([cat.interceptors[i].unit_cost_usd.value for i in interceptors], float),
-        paths=paths, layout=layout, lane_offset_km=np.array([c.offset_km for c in compiled], float),
+        paths=paths, window_first_tau_s=first_tau, window_last_tau_s=last_tau, layout=layout,
+        lane_offset_km=np.array([c.offset_km for c in compiled], float),
     )

@@ -31,6 +31,8 @@ class FireUnitArrays:
     fc_range_km: np.ndarray  # its range at its reference cross-section
     fc_ref_rcs_m2: np.ndarray  # that cross-section (nan: range independent of it)
     fc_remote: np.ndarray  # may intercept on a network track outside its own radar's cover
+    layer: np.ndarray  # index into ``layer_names``
+    layer_names: list[str]  # the layers in order of first appearance: a unit's ``layer:`` or its type
 
 
 def interceptor_names(spec: ScenarioSpec) -> list[str]:
@@ -45,13 +47,16 @@ def compile_fire_units(spec: ScenarioSpec, interceptors: list[str], threat_types
     cat, fus = spec.catalog, spec.scenario.fire_units
     icpt_index = {t: i for i, t in enumerate(interceptors)}
     F, T = len(fus), len(threat_types)
+    layer_of = [fu.layer or fu.type for fu in fus]
+    layer_names = list(dict.fromkeys(layer_of))
     a = FireUnitArrays(
         chan=np.zeros(F, np.int64), react_s=np.zeros(F), reload_s=np.zeros(F), engage_s=np.zeros(F),
         rounds_per_launcher=np.zeros(F, np.int64), capacity=np.zeros(F, np.int64), reserve=np.zeros(F, np.int64),
         start_ready=np.zeros(F, np.int64), round_cost=np.zeros(F), speed_mps=np.zeros(F),
         interceptor=np.zeros(F, np.int64), pk=np.zeros((F, T)), env=np.zeros((F, T, 4)),
         fc_height_m=np.full(F, np.nan), fc_range_km=np.full(F, np.nan), fc_ref_rcs_m2=np.full(F, np.nan),
-        fc_remote=np.zeros(F, np.bool_))
+        fc_remote=np.zeros(F, np.bool_),
+        layer=np.array([layer_names.index(n) for n in layer_of], np.int64).reshape(F), layer_names=layer_names)
     for f, fu in enumerate(fus):
         et = cat.effectors[fu.type]
         it = cat.interceptors[et.interceptor]

@@ -44,6 +44,12 @@ class RaidLayout:
     def deal(self, counts: np.ndarray) -> dict[str, np.ndarray]:
         """Per-threat ``thr_raid`` (compiled raid) and ``thr_rank`` (rank in the scenario raid), threats of a
         compiled raid contiguous in rank order, and ``raid_count`` per compiled raid."""
+        if len(self.scenario_raid) == len(self.lanes):  # one path per raid: threats in rank order
+            raid_count = np.asarray(counts, np.int64)
+            thr_raid = np.repeat(np.arange(len(raid_count), dtype=np.int64), raid_count)
+            starts = np.cumsum(raid_count) - raid_count
+            return dict(thr_raid=thr_raid, thr_rank=np.arange(len(thr_raid), dtype=np.int64) - starts[thr_raid],
+                        raid_count=raid_count)
         raid_of, rank_of = [], []
         raid_count = np.zeros(len(self.scenario_raid), np.int64)
         for s, n in enumerate(np.asarray(counts, np.int64)):

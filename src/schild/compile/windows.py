@@ -15,7 +15,6 @@ import numpy as np
 from ..geometry.horizon import radar_horizon_km
 from ..geometry.paths import Path
 from ..geometry.sectors import bearing_and_distance, sector_mask
-from .doctrine import DoctrineArrays, doctrine_allows
 from .fire_units import FireUnitArrays
 from .sensors import Detection, first_true, rcs_factor
 
@@ -29,9 +28,8 @@ class RaidWindows:
     rng_km: np.ndarray  # (K, F) float32: slant range from each unit
     first_k: np.ndarray  # (F,) first sample of a feasible shot, or -1
     last_k: np.ndarray  # (F,) last sample of a feasible shot, or -1
-    units: list[int]  # units with a window, in scenario order
-    wake_tau_s: float  # earliest feasible shot after launch (inf: none)
-    last_tau_s: float  # latest feasible shot after launch (-inf: none)
+    first_tau_s: np.ndarray  # (F,) time after launch of the first feasible shot (inf: none)
+    last_tau_s: np.ndarray  # (F,) of the last (-inf: none)
 
 
 def next_feasible(icpt: np.ndarray) -> np.ndarray:
@@ -91,24 +89,23 @@ def _cue_and_cover(fu: FireUnitArrays, f: int, site, p: Path, slant_km: np.ndarr
     return cue_k, (own | (allowed & net_seen)) if fu.fc_remote[f] else own
 
 
-def raid_windows(spec_units: list, fu: FireUnitArrays, doc: DoctrineArrays, p: Path, c: int, t: int,
-                 value: float, det: Detection, net_seen: np.ndarray, rcs_m2: float | None) -> RaidWindows:
-    """Every unit's window on one raid's path (class ``c``, threat type ``t`` with cross-section ``rcs_m2``,
-    target worth ``value``; ``net_seen``: the samples some network sensor sees)."""
+def raid_windows(spec_units: list, fu: FireUnitArrays, p: Path, t: int, det: Detection, net_seen: np.ndarray,
+                 rcs_m2: float | None) -> RaidWindows:
+    """Every unit's window on one raid's path (threat type ``t`` with cross-section ``rcs_m2``; ``net_seen``:
+    the samples some network sensor sees). Doctrine (which units may engage at all) is applied after, by
+    ``doctrine.engaging_units``, so that changed kill probabilities or doctrine need no new geometry."""
     K, F = len(p.tau_s), len(spec_units)
     icpt = np.full((K, F), -1, np.int32)
     rng = np.zeros((K, F), np.float32)
     first_k = np.full(F, -1, np.int64)
     last_k = np.full(F, -1, np.int64)
-    units: list[int] = []
-    wake, last = np.inf, -np.inf
+    first_tau, last_tau = np.full(F, np.inf), np.full(F, -np.inf)
     for f, site in enumerate(spec_units):
         az, g = bearing_and_distance(site.lat, site.lon, p.lat, p.lon)
         slant_km = np.hypot(g, p.alt_m) / 1000.0
         rng[:, f] = slant_km
-        if not doctrine_allows(fu.pk[f, t], fu.round_cost[f], value, c, doc.salvo, doc.engage,
-                               doc.max_round_cost, doc.cost_weight):
-            continue
+        if not fu.env[f, t, 1] > 0.0:
+            continue  # no envelope against this threat type
         cue_k, allowed = _cue_and_cover(fu, f, site, p, slant_km, az, g, det, net_seen, rcs_m2)
         if cue_k < 0:
             continue
@@ -117,7 +114,5 @@ def raid_windows(spec_units: list, fu: FireUnitArrays, doc: DoctrineArrays, p: P
         if len(ks) == 0:
             continue
         first_k[f], last_k[f] = ks[0], ks[-1]
-        units.append(f)
-        wake = min(wake, p.tau_s[ks[0]])
-        last = max(last, p.tau_s[ks[-1]])
-    return RaidWindows(icpt, next_feasible(icpt), rng, first_k, last_k, units, wake, last)
+        first_tau[f], last_tau[f] = p.tau_s[ks[0]], p.tau_s[ks[-1]]
+    return RaidWindows(icpt, next_feasible(icpt), rng, first_k, last_k, first_tau, last_tau)

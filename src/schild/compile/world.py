@@ -17,6 +17,7 @@ from .lanes import RaidLayout
 NC = len(THREAT_CLASSES)
 CLASS_INDEX = {c: i for i, c in enumerate(THREAT_CLASSES)}
 BIG = 1e18
+DOCTRINE_INPUTS = frozenset({"pk", "fu_round_cost", "cls_salvo", "cls_engage", "cls_maxcost", "cls_cw"})
 
 
 class WorldArrays(NamedTuple):
@@ -50,6 +51,7 @@ class WorldArrays(NamedTuple):
     shot_icpt: np.ndarray
     next_ok: np.ndarray
     rng_km: np.ndarray
+    asset_dist_km: np.ndarray  # (path rows,) float32: ground distance of the sample from the raid's target
     fu_chan: np.ndarray
     fu_react: np.ndarray
     fu_reload: np.ndarray
@@ -57,10 +59,12 @@ class WorldArrays(NamedTuple):
     fu_rpl: np.ndarray
     fu_round_cost: np.ndarray
     fu_interceptor: np.ndarray
+    fu_layer: np.ndarray  # (F,): layer index of each fire unit (``World.layer_names``)
     pk: np.ndarray  # (F, T): single-shot kill probability per fire unit and threat type
     type_class: np.ndarray  # (T,): class index of each threat type (the columns of pk)
     cls_salvo: np.ndarray
-    cls_max_eng: np.ndarray
+    cls_max_eng: np.ndarray  # engagements per threat, all layers together
+    cls_max_eng_layer: np.ndarray  # engagements per threat by one layer's units
     cls_look: np.ndarray
     cls_engage: np.ndarray
     cls_maxcost: np.ndarray
@@ -69,6 +73,10 @@ class WorldArrays(NamedTuple):
     decoy_disc: float
     hold_per_channel: int
     exact_time_s: float
+    kill_band_lo_km: np.ndarray  # lower edges of the kill-distance bands (the last band is open)
+    asset_debris_km: np.ndarray  # (A,) debris radius per asset (-1: no rule)
+    asset_debris_p: np.ndarray  # (A,) probability a kill within that radius damages the asset
+    debris_on: bool  # some asset has a debris rule: each threat has one more uniform, the last
 
 
 @dataclass
@@ -87,6 +95,7 @@ class World:
     fire_unit_ids: list[str]
     interceptors: list[str]
     raid_ids: list[str]  # per scenario raid
+    layer_names: list[str]
     fu_capacity: np.ndarray  # rounds loaded when full
     fu_reserve: np.ndarray  # rounds held for reloads at start
     fu_start_ready: np.ndarray
@@ -96,6 +105,8 @@ class World:
     layout: RaidLayout
     lane_offset_km: np.ndarray  # per compiled raid: across-track offset of its lane (positive to the right)
     paths: list[Path] = field(repr=False, default_factory=list)  # per compiled raid
+    window_first_tau_s: np.ndarray | None = field(repr=False, default=None)  # compiled raids x units (inf: none)
+    window_last_tau_s: np.ndarray | None = field(repr=False, default=None)
 
     @property
     def n_threats(self) -> int:
@@ -103,7 +114,13 @@ class World:
 
     @property
     def n_uniforms(self) -> int:
-        """Uniform numbers drawn per threat per run: launch, decoy, one per EW zone, one per shot."""
+        """Uniform numbers drawn per threat per run: launch, decoy, one per EW zone, one per shot, and one
+        for debris damage only when a debris rule is set (see ``engine/draws``)."""
+        return self.n_combat_uniforms + int(self.arrays.debris_on)
+
+    @property
+    def n_combat_uniforms(self) -> int:
+        """The uniforms before the debris column: launch, decoy, one per EW zone, one per shot."""
         a = self.arrays
         return 2 + a.ew_k.shape[1] + int((a.cls_salvo * a.cls_max_eng).max())
 
@@ -115,9 +132,20 @@ class World:
         """A copy sharing geometry but with some engine arrays replaced (e.g. ``pk``, ``ew_p``).
 
         Calibration and sweeps use this to vary kill or EW probabilities without recompiling paths.
-        Only probabilities and doctrine numbers may change this way; geometry-derived arrays may not.
+        Only probabilities and doctrine numbers may change this way; geometry-derived arrays may not. Where
+        kill probabilities, round costs or doctrine change, which units may engage each raid is decided again
+        (a unit given a kill probability above 0 may fire; one whose engagements no longer pay may not).
         """
-        return dataclasses.replace(self, arrays=self.arrays._replace(**changes))
+        arrays = self.arrays._replace(**changes)
+        if DOCTRINE_INPUTS.intersection(changes) and self.window_first_tau_s is not None:
+            from .doctrine import engaging_units
+
+            e = engaging_units(self.window_first_tau_s, self.window_last_tau_s, arrays.pk, arrays.fu_round_cost,
+                               self.raids.threat_type, self.raids.threat_class, self.raids.value, arrays.cls_salvo,
+                               arrays.cls_engage, arrays.cls_maxcost, arrays.cls_cw)
+            arrays = arrays._replace(raid_fus=e.raid_fus, raid_nfu=e.raid_nfu, wake_tau=e.wake_tau,
+                                     last_tau=e.last_tau)
+        return dataclasses.replace(self, arrays=arrays)
 
     def with_counts(self, counts: Sequence[int]) -> "World":
         """The same world with other numbers of threats per scenario raid, without recomputing any geometry:

@@ -35,30 +35,77 @@ def activate_due(wake, order, active, cursor, T, t):
 
 
 @lean
-def _cheapest_ahead(W, S, r, k, c, ty, salvo):
-    """The cheapest unit still ahead on the raid's path that can take this threat (class ``c``, type
-    ``ty``) and has room to hold it (at most ``hold_per_channel`` held threats per fire channel); -1 if none."""
+def release_hold(T, S, j):
+    """Threat ``j`` no longer waits for a cheaper unit (it is evaluated again, fired at, or gone)."""
+    g = T.holding_for[j]
+    if g >= 0:
+        S.held[g] -= 1
+        T.holding_for[j] = -1
+
+
+@lean
+def cost_per_kill(W, f, ty, salvo):
+    """Expected interceptor cost per kill of a salvo from unit ``f`` at a threat of type ``ty``."""
+    p_eng = 1.0 - (1.0 - W.pk[f, ty]) ** salvo
+    if p_eng <= 0.0:
+        return INF
+    return W.fu_round_cost[f] * salvo / p_eng
+
+
+@lean
+def layer_open(W, T, j, f, c):
+    """Whether unit ``f``'s layer may still engage threat ``j`` (class ``c``): its per-layer cap."""
+    return T.n_eng_layer[j, W.fu_layer[f]] < W.cls_max_eng_layer[c]
+
+
+@lean
+def _cheapest_ahead(W, T, S, j, r, k, c, ty, salvo):
+    """The unit still ahead on the raid's path with the lowest expected cost per kill that can take threat
+    ``j`` (its layer not capped, rounds for a salvo) and has room to hold it (at most ``hold_per_channel``
+    held threats per fire channel); -1 if none."""
     best = -1
+    best_cpk = INF
     for q in range(W.raid_nfu[r]):
         g = W.raid_fus[r, q]
         if W.pk[g, ty] <= 0.0 or W.fu_round_cost[g] > W.cls_maxcost[c]:
             continue
-        if W.first_k[r, g] <= k or S.ready[g] + S.reserve[g] < salvo:
+        if W.first_k[r, g] <= k or S.ready[g] + S.reserve[g] < salvo or not layer_open(W, T, j, g, c):
             continue
         if S.held[g] >= W.hold_per_channel * W.fu_chan[g]:
             continue
-        if best < 0 or W.fu_round_cost[g] < W.fu_round_cost[best]:
+        cpk = cost_per_kill(W, g, ty, salvo)
+        if best < 0 or cpk < best_cpk:
             best = g
+            best_cpk = cpk
     return best
+
+
+@lean
+def _waits_for(W, r, f, ty, salvo, holding):
+    """Whether unit ``f`` holds fire for the cheaper unit ``holding``: the cheaper unit's expected cost per
+    kill is lower and its window opens before ``f``'s closes (else waiting would lose ``f``'s chance)."""
+    if holding < 0 or holding == f:
+        return False
+    if cost_per_kill(W, f, ty, salvo) <= cost_per_kill(W, holding, ty, salvo):
+        return False
+    return W.first_k[r, holding] <= W.last_k[r, f]
+
+
+@lean
+def sample_at(W, r, tau):
+    """The first path sample at or after ``tau`` (a shot fired now cannot use an earlier sample's intercept)."""
+    x = tau / W.dtau[r]
+    k = int(x)
+    if x - k > 1e-6:
+        k += 1
+    return k
 
 
 @lean
 def _threat_candidates(W, T, S, C, j, t, n_cand):
     """List the due threat ``j``'s candidates (the caller leaves room for one per unit of its raid); returns
     (candidates listed, keep it active, next look)."""
-    if T.holding_for[j] >= 0:
-        S.held[T.holding_for[j]] -= 1
-        T.holding_for[j] = -1
+    release_hold(T, S, j)
     T.blocked[j] = False
     if T.ew_t[j] <= t:
         T.status[j] = ST_EW
@@ -66,19 +113,22 @@ def _threat_candidates(W, T, S, C, j, t, n_cand):
         return n_cand, False, INF
     r = W.thr_raid[j]
     c = W.thr_class[j]
+    ty = W.thr_type[j]
     tau = t - T.launch[j]
     if tau > W.last_tau[r] or tau >= W.tau_imp[r]:
         return n_cand, False, INF
     if T.n_eng[j] >= W.cls_max_eng[c] or T.recognised[j]:
         return n_cand, False, INF
-    k = int(tau / W.dtau[r])
+    k = sample_at(W, r, tau)
+    if k >= W.nsamp[r]:
+        return n_cand, False, INF
     row = W.path_off[r] + k
     salvo = W.cls_salvo[c]
     look = INF
     holding = -1
     if W.cls_hold[c]:
         # Hold fire for the cheapest usable layer ahead if it has room; dearer units wait.
-        holding = _cheapest_ahead(W, S, r, k, c, W.thr_type[j], salvo)
+        holding = _cheapest_ahead(W, T, S, j, r, k, c, ty, salvo)
         if holding >= 0:
             S.held[holding] += 1
             T.holding_for[j] = holding
@@ -86,6 +136,8 @@ def _threat_candidates(W, T, S, C, j, t, n_cand):
     n_before = n_cand
     for qf in range(W.raid_nfu[r]):
         f = W.raid_fus[r, qf]
+        if not layer_open(W, T, j, f, c):
+            continue
         if W.shot_icpt[row, f] < 0:
             kn = W.next_ok[row, f]
             if kn >= 0:
@@ -93,12 +145,12 @@ def _threat_candidates(W, T, S, C, j, t, n_cand):
                 if tn < look:
                     look = tn
             continue
-        if holding >= 0 and W.fu_round_cost[f] > W.fu_round_cost[holding]:
+        if _waits_for(W, r, f, ty, salvo, holding):
             continue
         if S.busy[f] >= W.fu_chan[f] or S.ready[f] < salvo:
             T.blocked[j] = True
             continue
-        p_eng = 1.0 - (1.0 - W.pk[f, W.thr_type[j]]) ** salvo
+        p_eng = 1.0 - (1.0 - W.pk[f, ty]) ** salvo
         # threat evaluation: asset value, doubled as time to impact goes to zero
         urgency = 1.0 + URGENCY_S / (URGENCY_S + max(T.t_imp[j] - t, 0.0))
         score = W.thr_value[j] * p_eng * urgency - W.cls_cw[c] * salvo * W.fu_round_cost[f]
@@ -108,6 +160,7 @@ def _threat_candidates(W, T, S, C, j, t, n_cand):
         C.k[n_cand] = k
         n_cand += 1
     if look >= INF and not T.blocked[j] and n_cand == n_before:
+        release_hold(T, S, j)
         return n_cand, False, INF  # no chance left for this threat: it leaks unless EW takes it
     if look <= t:
         look = just_after(t)

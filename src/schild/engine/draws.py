@@ -1,7 +1,9 @@
 """Each threat's random draws for one run: launch time, decoy recognition, EW defeat.
 
 Column 0 of a threat's uniforms is its launch, column 1 its recognition (decoys), columns 2 .. 2+Z-1
-its EW zones, and the rest its shots in the order they are fired.
+its EW zones, then its shots in the order they are fired. When a debris rule is set (``W.debris_on``) one
+more column comes last: whether the debris of its kill damages the asset (``resolve``). It is drawn after
+the others from the same generator, so a debris rule changes no shot, launch or EW draw.
 """
 
 from __future__ import annotations
@@ -37,9 +39,10 @@ def draw_threats(W, U):
                 te = launch[j] + k * W.dtau[r]
                 if te < ew_t[j]:
                     ew_t[j] = te
+    n_layers = W.fu_layer.max() + 1 if len(W.fu_layer) > 0 else 1
     return Threats(launch, t_imp, ew_t, recognised, np.zeros(N, np.int64), t_imp.copy(), np.zeros(N, np.int64),
-                   np.zeros(N, np.int64), np.zeros(N, np.bool_), np.full(N, INF), np.zeros(N, np.bool_),
-                   np.full(N, -1, np.int64))
+                   np.zeros((N, n_layers), np.int32), np.zeros(N, np.int64), np.zeros(N, np.bool_), np.full(N, INF),
+                   np.zeros(N, np.bool_), np.full(N, -1, np.int64))
 
 
 @nb.njit(cache=True)

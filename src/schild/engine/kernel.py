@@ -22,7 +22,7 @@ import numpy as np
 from .candidates import activate_due, just_after, list_candidates
 from .codes import INF, lean
 from .draws import draw_threats, wake_order
-from .fire import choose, fire_chosen, offer
+from .fire import choose, fire_chosen, mark_blocked, offer, still_open
 from .outcomes import leak_and_count
 from .resolve import resolve_due
 from .rounds import maybe_reload, reloads_due
@@ -47,13 +47,14 @@ def _next_time(W, S, E, wake, order, cursor, next_look, t):
 
 @nb.njit(cache=True, nogil=True)
 def run_one(W, U, ready0, reserve0, capacity, assign_mode, record,
-            ev_time, ev_kind, ev_thr, ev_fu, ev_sensor, ev_range, n_ev,
+            ev_time, ev_kind, ev_thr, ev_fu, ev_sensor, ev_range, ev_asset_km, n_ev,
             o_launched, o_killed, o_ew, o_leaked, o_leak_asset, o_shots_icpt, o_shots_fu, o_kills_fu, o_eng_fu,
-            o_ready_left, o_reserve_left, o_end_time):
+            o_ready_left, o_reserve_left, o_end_time, o_held_left, o_kill_band, o_kill_km, o_debris_asset):
     """Simulate one replication; writes per-run totals into the ``o_*`` arrays (and events if asked)."""
-    ev = Events(ev_time, ev_kind, ev_thr, ev_fu, ev_sensor, ev_range, n_ev)
+    ev = Events(ev_time, ev_kind, ev_thr, ev_fu, ev_sensor, ev_range, ev_asset_km, n_ev)
     out = Outputs(o_launched, o_killed, o_ew, o_leaked, o_leak_asset, o_shots_icpt, o_shots_fu, o_kills_fu,
-                  o_eng_fu, o_ready_left, o_reserve_left, o_end_time)
+                  o_eng_fu, o_ready_left, o_reserve_left, o_end_time, o_held_left, o_kill_band, o_kill_km,
+                  o_debris_asset)
     N, F = len(W.thr_raid), len(W.fu_chan)
     T = draw_threats(W, U)
     S = new_units(ready0, reserve0, capacity)
@@ -82,24 +83,28 @@ def run_one(W, U, ready0, reserve0, capacity, assign_mode, record,
             q, keep, n_cand, next_look = list_candidates(W, T, S, C, active, cursor[0], t, freed, q, keep,
                                                          n_cand, next_look)
         cursor[0] = keep
-        if n_cand > 0:
-            offer(W, S, cap_now)
+        while n_cand > 0:  # assign and fire; an engagement its unit could not fire goes back to the choice
+            offer(W, S, C, n_cand, cap_now)
             n_ch = choose(C.thr, C.fu, C.score, n_cand, cap_now, taken, C.chosen, assign_mode, W.exact_time_s)
-            fire_chosen(W, T, S, E, C, n_cand, n_ch, taken, t, record, ev, out)
+            if fire_chosen(W, T, S, E, C, n_ch, taken, t, record, ev, out) == 0:
+                mark_blocked(T, C, n_cand)
+                break
+            n_cand = still_open(W, T, S, C, n_cand)
         t = _next_time(W, S, E, wake, order, cursor, next_look, t)
     leak_and_count(W, T, S, t_last, record, ev, out)
 
 
 @nb.njit(cache=True, nogil=True)
 def run_chunk(W, U, ready0, reserve0, capacity, assign_mode, record, ev_cap,
-              ev_time, ev_kind, ev_thr, ev_fu, ev_sensor, ev_range, n_ev,
+              ev_time, ev_kind, ev_thr, ev_fu, ev_sensor, ev_range, ev_asset_km, n_ev,
               o_launched, o_killed, o_ew, o_leaked, o_leak_asset, o_shots_icpt, o_shots_fu, o_kills_fu, o_eng_fu,
-              o_ready_left, o_reserve_left, o_end_time):
+              o_ready_left, o_reserve_left, o_end_time, o_held_left, o_kill_band, o_kill_km, o_debris_asset):
     """Run a slice of replications without the GIL (the caller runs slices in threads); row i of every
     output belongs to run i of the slice."""
     n_runs = U.shape[0]
     for i in range(n_runs):
         run_one(W, U[i], ready0[i], reserve0[i], capacity, assign_mode, record,
-                ev_time[i], ev_kind[i], ev_thr[i], ev_fu[i], ev_sensor[i], ev_range[i], n_ev[i],
+                ev_time[i], ev_kind[i], ev_thr[i], ev_fu[i], ev_sensor[i], ev_range[i], ev_asset_km[i], n_ev[i],
                 o_launched[i], o_killed[i], o_ew[i], o_leaked[i], o_leak_asset[i], o_shots_icpt[i],
-                o_shots_fu[i], o_kills_fu[i], o_eng_fu[i], o_ready_left[i], o_reserve_left[i], o_end_time[i])
+                o_shots_fu[i], o_kills_fu[i], o_eng_fu[i], o_ready_left[i], o_reserve_left[i], o_end_time[i],
+                o_held_left[i], o_kill_band[i], o_kill_km[i], o_debris_asset[i])

@@ -49,3 +49,7 @@ def leak_and_count(W, T, S, t_last, rec, ev, out):
         out.ready_left[f] = S.ready[f]
         out.reserve_left[f] = S.reserve[f]
     out.end_time[0] = t_end
+    held = 0
+    for f in range(len(S.held)):
+        held += S.held[f]
+    out.held_left[0] = held

@@ -1,10 +1,26 @@
-"""Resolution: salvos meeting their threats (kill or miss) and channels freeing, in time order."""
+"""Resolution: salvos meeting their threats (kill or miss) and channels freeing, in time order; where a
+kill happens (its distance band from the target asset) and whether its debris damages that asset."""
 
 from __future__ import annotations
 
 from .codes import EV_KILL, EV_MISS, ST_ALIVE, ST_EW, ST_KILLED, lean
-from .events import record
+from .events import record_at
 from .heap import heap_pop
+
+
+@lean
+def _count_kill_place(W, U, j, c, asset_km, out):
+    """Count a kill in its band of distance from the target asset; a lethal threat (not a decoy) killed
+    within the asset's debris radius damages it with the asset's probability (the threat's last uniform)."""
+    b = len(W.kill_band_lo_km) - 1
+    while b > 0 and asset_km < W.kill_band_lo_km[b]:
+        b -= 1
+    out.kill_band[c, b] += 1
+    out.kill_km[c] += asset_km
+    a = W.thr_asset[j]
+    if W.debris_on and c != 1 and asset_km <= W.asset_debris_km[a]:
+        if U[j, U.shape[1] - 1] < W.asset_debris_p[a]:
+            out.debris_asset[a] += 1
 
 
 @lean
@@ -28,7 +44,9 @@ def resolve_due(W, U, T, S, E, t, rec, ev, out):
         T.inflight[j] = False
         r = W.thr_raid[j]
         c = W.thr_class[j]
-        rng_i = W.rng_km[W.path_off[r] + E.icpt_k[e], f]
+        row = W.path_off[r] + E.icpt_k[e]
+        rng_i = W.rng_km[row, f]
+        asset_km = W.asset_dist_km[row]
         if T.status[j] != ST_ALIVE:
             continue
         if T.ew_t[j] <= te:
@@ -44,10 +62,11 @@ def resolve_due(W, U, T, S, E, t, rec, ev, out):
             T.status[j] = ST_KILLED
             T.end_t[j] = te
             out.kills_fu[f] += 1
+            _count_kill_place(W, U, j, c, asset_km, out)
             if rec:
-                record(ev, te, EV_KILL, j, f, -1, rng_i)
+                record_at(ev, te, EV_KILL, j, f, -1, rng_i, asset_km)
         else:
             T.nxt[j] = te + W.cls_look[c]
             if rec:
-                record(ev, te, EV_MISS, j, f, -1, rng_i)
+                record_at(ev, te, EV_MISS, j, f, -1, rng_i, asset_km)
     return freed

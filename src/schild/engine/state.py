@@ -24,6 +24,7 @@ class Threats(NamedTuple):
     status: np.ndarray
     end_t: np.ndarray
     n_eng: np.ndarray  # engagements so far
+    n_eng_layer: np.ndarray  # (N, layers): engagements so far by each layer's units
     n_shot: np.ndarray  # rounds fired at it so far (indexes its shot uniforms)
     inflight: np.ndarray  # an engagement is on its way
     nxt: np.ndarray  # when it is next worth evaluating
@@ -74,6 +75,7 @@ class Events(NamedTuple):
     fu: np.ndarray
     sensor: np.ndarray
     range_km: np.ndarray
+    asset_km: np.ndarray  # kills and misses: ground distance of the intercept from the target asset (else NaN)
     n: np.ndarray  # one element: events written
 
 
@@ -92,6 +94,10 @@ class Outputs(NamedTuple):
     ready_left: np.ndarray
     reserve_left: np.ndarray
     end_time: np.ndarray
+    held_left: np.ndarray  # one element: hold-for-cheaper slots still held at the end (always 0)
+    kill_band: np.ndarray  # (classes, bands): kills by ground distance from the target asset
+    kill_km: np.ndarray  # (classes,): sum of those distances
+    debris_asset: np.ndarray  # (assets,): damage from the debris of kills near them
 
 
 @nb.njit(cache=True)

@@ -8,13 +8,13 @@ from __future__ import annotations
 import math
 
 MAX_STEP_M = 500.0
-MIN_STEP_S = 0.25
+MAX_SPEED_MPS = 11_200.0  # escape speed: the fastest threat a catalogue may hold
+MIN_STEP_S = MAX_STEP_M / MAX_SPEED_MPS  # so that no step is longer than 500 m at any allowed speed
 MAX_STEP_S = 2.0
 
 
 def path_step_s(speed_mps: float) -> float:
-    """Time between samples: 500 m of flight, kept between 0.25 s and 2 s (the slowest paths never overflow
-    a division)."""
+    """Time between samples: 500 m of flight at most, and at most 2 s (a slow path still has a sample every 2 s)."""
     if speed_mps <= MAX_STEP_M / MAX_STEP_S:
         return MAX_STEP_S
     return max(MAX_STEP_M / speed_mps, MIN_STEP_S)

@@ -11,12 +11,13 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_core import InitErrorDetails
 
+from ..geometry.steps import MAX_SPEED_MPS
 from .values import Sourced, SourcedValue
 
 THREAT_CLASSES: tuple[str, ...] = ("drone", "decoy", "cruise", "ballistic", "aeroballistic")
 ThreatClass = Literal["drone", "decoy", "cruise", "ballistic", "aeroballistic"]
 SensorKind = Literal["radar", "acoustic", "optical"]
-ESCAPE_SPEED_MPS = 11_200.0
+ESCAPE_SPEED_MPS = MAX_SPEED_MPS
 """Earth's escape speed: anything faster leaves the Earth and is no air threat or interceptor."""
 MAX_UNIT_COUNT = 1_000_000
 """Most launchers, rounds or channels of a fire unit type; keeps magazines in exact 64-bit integers."""

@@ -30,6 +30,15 @@ class Point(_Model):
     lon: Real = Field(ge=-180, le=180)
 
 
+class DebrisRule(_Model):
+    """Damage from an intercept's debris: a lethal threat killed within ``radius_km`` (ground distance) of the
+    asset it flew at damages that asset with ``damage_probability``."""
+
+    radius_km: Real = Field(ge=0, description="Ground distance from the asset within which a kill's debris "
+                                              "may damage it (>= 0).")
+    damage_probability: Real = Field(ge=0, le=1, description="Probability such a kill damages the asset (0-1).")
+
+
 class Asset(_Model):
     """Something defended: a city, a power plant, an airbase."""
 
@@ -38,6 +47,8 @@ class Asset(_Model):
     lon: Real = Field(ge=-180, le=180)
     value: Real = Field(default=1.0, ge=0, description="Relative value used by threat evaluation.")
     kind: str | None = None
+    debris: DebrisRule | None = Field(
+        default=None, description="This asset's debris rule, over the scenario's `debris` (default: that one).")
 
 
 class Sector(_Model):
@@ -61,7 +72,11 @@ class Site(_Model):
     type: str
     lat: Real = Field(ge=-90, le=90)
     lon: Real = Field(ge=-180, le=180)
-    alt_m: Real = Field(default=0.0, ge=-500, le=9000, description="Ground altitude above sea level.")
+    alt_m: Real = Field(
+        default=0.0, ge=0, le=9000,
+        description="Height of the site's base above the local ground (a hill, a roof, a tower), added to the mast. "
+                    "Threat altitudes are above the local ground too: there is no terrain model, so this is not "
+                    "the elevation above sea level.")
     sector: Sector | None = Field(
         default=None, description="Azimuth sector it sees (a sensor) or may intercept in (a fire unit); "
                                   "absent: all round (360 degrees).")
@@ -72,6 +87,10 @@ class Sensor(Site):
 
 
 class FireUnit(Site):
+    layer: str | None = Field(
+        default=None, min_length=1,
+        description="The defence layer it belongs to, for per-layer engagement caps and results (default: its "
+                    "effector type).")
     rounds: Whole | None = Field(default=None, ge=0, le=MAX_ROUNDS,
                                  description="Rounds loaded at start (default: full); at most 1,000,000.")
     reserve_rounds: Whole | None = Field(default=None, ge=0, le=MAX_ROUNDS,
@@ -157,7 +176,12 @@ class ClassDoctrine(_Model):
     """How one threat class is engaged."""
 
     salvo: Whole = Field(default=1, ge=1, le=8, description="Interceptors fired per engagement.")
-    max_engagements: Whole = Field(default=1, ge=1, le=8, description="Shoot-look-shoot: engagements per threat.")
+    max_engagements: Whole = Field(default=1, ge=1, le=8,
+                                   description="Shoot-look-shoot: engagements per threat, all layers together.")
+    max_engagements_per_layer: Whole | None = Field(
+        default=None, ge=1, le=8,
+        description="Engagements per threat by the units of one layer (default: max_engagements); at most "
+                    "max_engagements.")
     look_time_s: Real = Field(default=2.0, ge=0, description="Kill assessment time after an intercept.")
     engage: bool = Field(default=True, description="False: never engage this class.")
     max_round_cost_usd: Real | None = Field(
@@ -171,6 +195,17 @@ class ClassDoctrine(_Model):
         default=None, ge=0,
         description="Asset-value units one USD of interceptors is worth giving up (default: 1e-6 for drones and "
                     "decoys, 1e-8 for missiles). An engagement is made only if value saved exceeds weighted cost.")
+
+    @model_validator(mode="after")
+    def _layer_cap_within_total(self) -> "ClassDoctrine":
+        if self.max_engagements_per_layer is not None and self.max_engagements_per_layer > self.max_engagements:
+            raise ValueError(f"max_engagements_per_layer ({self.max_engagements_per_layer}) must be at most "
+                             f"max_engagements ({self.max_engagements}), the total per threat")
+        return self
+
+    @property
+    def engagements_per_layer(self) -> int:
+        return self.max_engagements_per_layer if self.max_engagements_per_layer is not None else self.max_engagements
 
     def resolved_hold(self, cls_name: str) -> bool:
         return self.hold_for_cheaper if self.hold_for_cheaper is not None else cls_name in ("drone", "decoy")
@@ -259,6 +294,12 @@ class Scenario(_Model):
     doctrine: Doctrine = Field(default_factory=Doctrine)
     electronic_warfare: ElectronicWarfare | None = None
     battle_manager: BattleManager = Field(default_factory=BattleManager)
+    debris: DebrisRule | None = Field(
+        default=None, description="Debris rule for every asset without its own (default: kills do no damage).")
+
+    def debris_for(self, asset: Asset) -> DebrisRule | None:
+        """The debris rule that holds at an asset: its own, else the scenario's, else none."""
+        return asset.debris if asset.debris is not None else self.debris
 
     @field_validator("catalog")
     @classmethod
@@ -270,5 +311,5 @@ class Scenario(_Model):
         return v
 
 
-__all__ = ["Scenario", "Raid", "TargetShare", "Asset", "Sensor", "FireUnit", "Sector", "Doctrine", "ClassDoctrine", "EWZone",
+__all__ = ["Scenario", "Raid", "TargetShare", "Asset", "DebrisRule", "Sensor", "FireUnit", "Sector", "Doctrine", "ClassDoctrine", "EWZone",
            "ElectronicWarfare", "BattleManager", "THREAT_CLASSES"]
