@@ -73,6 +73,18 @@ sensors = [("gm400_kyiv", "ground_master_400", 50.45, 30.52), ("trml_ne", "trml_
 for i, (asset, launch) in enumerate(axes):
     sensors.append((f"acoustic_{i + 1}", "acoustic_post", *along(asset, launch, 25.0)))
 
+# Patriot-class radars look through about 120 degrees: faced towards the launch areas of the missiles
+# (north-east to south-east of the city). ASSUMPTION: the facing; the width is the public figure.
+SECTORS = {"patriot_1": (60, 120), "patriot_2": (100, 120), "patriot_radar_1": (60, 120)}
+
+
+def sector(site_id: str) -> str:
+    if site_id not in SECTORS:
+        return ""
+    centre, width = SECTORS[site_id]
+    return f", sector: {{centre_deg: {centre}, width_deg: {width}}}"
+
+
 out = []
 w = out.append
 w("# A city under a record night raid (like the largest raids of 2025): ~850 drones, decoys and missiles")
@@ -87,21 +99,22 @@ for aid, lat, lon, value, kind in ASSETS:
     w(f"  - {{id: {aid}, lat: {lat}, lon: {lon}, value: {value}, kind: {kind}}}")
 w("sensors:")
 for sid, typ, lat, lon in sensors:
-    w(f"  - {{id: {sid}, type: {typ}, lat: {lat}, lon: {lon}}}")
+    w(f"  - {{id: {sid}, type: {typ}, lat: {lat}, lon: {lon}{sector(sid)}}}")
 w("fire_units:")
 for fid, typ, lat, lon in fire_units:
-    w(f"  - {{id: {fid}, type: {typ}, lat: {lat}, lon: {lon}}}")
+    w(f"  - {{id: {fid}, type: {typ}, lat: {lat}, lon: {lon}{sector(fid)}}}")
 w("raids:")
 for rid, threat, count, launch, target, (a, b) in RAIDS:
     lat, lon = LAUNCH[launch]
     w(f"  - {{id: {rid}, threat: {threat}, count: {count}, from: {{lat: {lat}, lon: {lon}}}, target: {target}, "
       f"launch_window_s: [{a}, {b}]}}")
 w("doctrine:")
-w("  drone: {salvo: 1, max_engagements: 2}")
-w("  decoy: {salvo: 1, max_engagements: 2}")
-w("  cruise: {salvo: 1, max_engagements: 2}")
-w("  ballistic: {salvo: 2, max_engagements: 2}")
-w("  aeroballistic: {salvo: 2, max_engagements: 2}")
+w("  # a drone missed by one layer is engaged by the next: two engagements per layer, four in all")
+w("  drone: {salvo: 1, max_engagements: 4, max_engagements_per_layer: 2}")
+w("  decoy: {salvo: 1, max_engagements: 4, max_engagements_per_layer: 2}")
+w("  cruise: {salvo: 1, max_engagements: 2, max_engagements_per_layer: 2}")
+w("  ballistic: {salvo: 2, max_engagements: 2, max_engagements_per_layer: 2}")
+w("  aeroballistic: {salvo: 2, max_engagements: 2, max_engagements_per_layer: 2}")
 w("  decoy_discrimination: 0.3  # assumption: share of decoys the air picture recognises as such")
 w("electronic_warfare:")
 w("  zones:  # assumption: jamming/spoofing over the city")

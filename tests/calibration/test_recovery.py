@@ -91,7 +91,9 @@ def test_drone_kill_level_ew_and_decoys_are_recovered(knot_months):
     assert abs(d["level_last"].mean() - truth["a"]) < 0.5, d["level_last"].mean()
     assert abs(d["ew"].mean() - truth["ew"]) < 0.1, d["ew"].mean()
     P = fit.model.unpack(fit.theta)
-    assert abs(P["delta"][-1] - truth["delta"]) < 0.15, P["delta"]
+    # the truth is one share over the months it is reported: the fitted path's mean over them estimates it
+    reported = np.array([m >= "2024-09" for m in months])
+    assert abs(P["delta"][reported].mean() - truth["delta"]) < 0.15, P["delta"]
     rate = win["defeated"].sum() / win["launched"].sum()
     pd_, pl_ = fit.model.shares(P)
     fitted = float(((pd_ + pl_) * fit.model.n).sum() / fit.model.n.sum())
