@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pyproj import Geod
-
+from .geometry.routes import raid_lanes, split_by_shares
 from .geometry.steps import path_samples
 from .errors import InputError
 from .scenario.catalog_models import THREAT_CLASSES
@@ -31,7 +30,6 @@ from .scenario.yaml_lines import Loc, dotted, line_for
 
 SAFETY = 0.8  # share of the free memory a run may plan to use
 DEFAULT_COMPILE_LIMIT_S = 60.0
-GEOD = Geod(ellps="WGS84")  # as geometry.paths's, without loading numpy (schild validate stays quick)
 GEODESIC_POINTS_PER_S = 5e5  # pyproj Geod.inv points per second, a conservative figure (2-core machine)
 
 # Bytes, from the arrays compile_world makes (checked against tracemalloc in tests/test_memory_guard.py).
@@ -224,6 +222,20 @@ def _raid_name(sc: Any, r: int) -> str:
     return repr(sc.raids[r].id or f"raid{r}")
 
 
+def compiled_routes(sc: Any) -> list[tuple[int, float]]:
+    """(scenario raid, length in m) of every path ``compile_world`` samples: one per target and corridor
+    lane of each raid (see ``geometry.routes``)."""
+    assets = {a.id: a for a in sc.assets}
+    out = []
+    for s, r in enumerate(sc.raids):
+        targets = r.target_shares()
+        counts = split_by_shares(r.count, [share for _, share in targets])
+        per_target = raid_lanes((r.origin.lat, r.origin.lon), [(v.lat, v.lon) for v in r.via],
+                                [(assets[a].lat, assets[a].lon) for a, _ in targets], counts, r.corridor_km)
+        out += [(s, lane.length_m) for lanes in per_target for lane in lanes]
+    return out
+
+
 @dataclass(frozen=True)
 class CompileEstimate:
     """What compiling a scenario's geometry will take: memory by part, and geodesic points computed."""
@@ -244,30 +256,35 @@ class CompileEstimate:
 def estimate_compile(spec: Any) -> CompileEstimate:
     """Memory and work of ``compile_world(spec)``, from the scenario's sizes alone (nothing sampled)."""
     sc, cat = spec.scenario, spec.catalog
-    R, F, S, Z = len(sc.raids), len(sc.fire_units), len(sc.sensors), _ew_zone_count(sc)
-    assets = {a.id: a for a in sc.assets}
-    length_m = [GEOD.inv(r.origin.lon, r.origin.lat, assets[r.target].lon, assets[r.target].lat)[2]
-                for r in sc.raids]
-    speed = [cat.threats[r.threat].speed_mps.value for r in sc.raids]
-    samples = [path_samples(L, v) for L, v in zip(length_m, speed)]
+    F, S, Z = len(sc.fire_units), len(sc.sensors), _ew_zone_count(sc)
+    routes = compiled_routes(sc)
+    R = len(routes)
+    speed = [cat.threats[sc.raids[s].threat].speed_mps.value for s, _ in routes]
+    samples = [path_samples(length, v) for (_, length), v in zip(routes, speed)]
     counts = [r.count for r in sc.raids]
     k = max(range(R), key=samples.__getitem__)
+    raid_k = routes[k][0]
+    lanes_k = sum(1 for s, _ in routes if s == raid_k)
     total_samples = math.fsum(samples)
-    path_desc = (f"the path of raid {_raid_name(sc, k)} ({length_m[k] / 1000.0:,.0f} km at {speed[k]:g} m/s: "
-                 f"{samples[k]:.3g} samples, one per 2 s of flight or 500 m) and {total_samples:.3g} path samples "
-                 f"in all, each with a table for each of {F} fire units")
-    change = "raise the threat type's speed_mps, move the launch point nearer the target, or use fewer fire units"
+    lanes = f", one of its {lanes_k} paths (targets and corridor lanes)" if lanes_k > 1 else ""
+    path_desc = (f"the path of raid {_raid_name(sc, raid_k)} ({routes[k][1] / 1000.0:,.0f} km at {speed[k]:g} m/s: "
+                 f"{samples[k]:.3g} samples, one per 2 s of flight or 500 m{lanes}) and {total_samples:.3g} path "
+                 f"samples in all ({R:,} paths), each with a table for each of {F} fire units")
+    change = ("raise the threat type's speed_mps, move the launch point nearer the target, narrow the raid's "
+              "corridor_km (one path per km of width, at most 32) or use fewer fire units")
     kept = total_samples * (PATH_BYTES + FU_TABLE_BYTES * F)
     working = samples[k] * (RAID_WORK_BYTES + RAID_WORK_FU_BYTES * F + (EW_WORK_BYTES if Z else 0))
     joined = total_samples * (PATH_BYTES + 2 * FU_TABLE_BYTES * F) + samples[k] * RAID_LEFT_BYTES
-    path = Need(max(kept + working, joined), path_desc, change, loc=_speed_loc(sc, k))
-    biggest_raid = max(range(R), key=counts.__getitem__)
+    path = Need(max(kept + working, joined), path_desc, change, loc=_speed_loc(sc, raid_k))
+    biggest_raid = max(range(len(counts)), key=counts.__getitem__)
     needs = [
         path,
-        Need(float(sum(counts)) * THREAT_BYTES, f"{sum(counts):,} threats in {R:,} raids",
+        Need(float(sum(counts)) * THREAT_BYTES, f"{sum(counts):,} threats in {len(counts):,} raids",
              "use fewer threats (this raid has the most)", loc=("raids", biggest_raid, "count")),
-        Need(2.0**20 + R * (RAID_ROW_BYTES + 24.0 * F + 16.0 * Z), f"{R:,} raids x {F:,} fire units and {Z:,} EW zones",
-             "use fewer raids, fire units or EW zones (a zone without a centre stands around every asset)",
+        Need(2.0**20 + R * (RAID_ROW_BYTES + 24.0 * F + 16.0 * Z),
+             f"{R:,} paths (raids, their targets and corridor lanes) x {F:,} fire units and {Z:,} EW zones",
+             "use fewer raids, targets, fire units or EW zones, or narrower corridors (a zone without a centre "
+             "stands around every asset)",
              loc=("electronic_warfare", "zones") if Z > F else ("raids",)),
     ]
     return CompileEstimate(needs, total_samples * (1 + S + F + Z) + R, path)

@@ -18,12 +18,13 @@ from .debris import KILL_BANDS_KM, asset_distance_km, compile_debris
 from .doctrine import compile_doctrine, engaging_units
 from .ew import ew_zones, zone_entries
 from .fire_units import compile_fire_units, interceptor_names
+from .lanes import RaidLayout, compile_layout
 from .paths import raid_paths
 from .sensors import network_cover, sensor_sites
 from .windows import RaidWindows, raid_windows
 from .world import BIG, CLASS_INDEX, NC, RaidAttributes, World, WorldArrays
 
-__all__ = ["BIG", "CLASS_INDEX", "NC", "RaidAttributes", "World", "WorldArrays", "compile_world"]
+__all__ = ["BIG", "CLASS_INDEX", "NC", "RaidAttributes", "RaidLayout", "World", "WorldArrays", "compile_world"]
 
 
 def _stack(blocks: list[RaidWindows], name: str, F: int, dtype: type) -> np.ndarray:
@@ -45,9 +46,11 @@ def compile_world(spec: ScenarioSpec) -> World:
     doc = compile_doctrine(spec)
     sensors = sensor_sites(spec)
     zones = ew_zones(spec)
-    paths = raid_paths(spec)
+    compiled, layout = compile_layout(spec)
+    paths = raid_paths(spec, compiled)
+    raid_of = [sc.raids[c.raid] for c in compiled]
     debris = compile_debris(spec)
-    F, R, Z = len(sc.fire_units), len(sc.raids), len(zones)
+    F, R, Z = len(sc.fire_units), len(compiled), len(zones)
 
     path_off = np.zeros(R + 1, np.int64)
     det_k = np.full(R, -1, np.int64)
@@ -61,7 +64,7 @@ def compile_world(spec: ScenarioSpec) -> World:
     ew_p = np.zeros((R, Z))
     blocks: list[RaidWindows] = []
     asset_km: list[np.ndarray] = []
-    for r, (raid, p) in enumerate(zip(sc.raids, paths)):
+    for r, (raid, c_raid, p) in enumerate(zip(raid_of, compiled, paths)):
         cname = cat.threats[raid.threat].threat_class
         c = CLASS_INDEX[cname]
         path_off[r + 1] = path_off[r] + len(p.tau_s)
@@ -71,27 +74,27 @@ def compile_world(spec: ScenarioSpec) -> World:
         det_k[r], det_sensor[r], det_range[r] = det.k, det.sensor, det.range_km
         win = raid_windows(sc.fire_units, fu, p, type_index[raid.threat], det, net_seen, rcs_m2)
         blocks.append(win)
-        tgt = sc.assets[assets[raid.target]]
+        tgt = sc.assets[assets[c_raid.asset]]
         asset_km.append(asset_distance_km(p, tgt.lat, tgt.lon))
         first_k[r], last_k[r] = win.first_k, win.last_k
         first_tau[r], last_tau[r] = win.first_tau_s, win.last_tau_s
         ew_k[r], ew_p[r] = zone_entries(zones, p, cname)
 
+    asset_of = np.array([assets[c.asset] for c in compiled], np.int64)
     raids = RaidAttributes(
-        threat_class=np.array([CLASS_INDEX[cat.threats[r.threat].threat_class] for r in sc.raids], np.int64),
-        threat_type=np.array([type_index[r.threat] for r in sc.raids], np.int64),
-        asset=np.array([assets[r.target] for r in sc.raids], np.int64),
-        value=asset_value[np.array([assets[r.target] for r in sc.raids], np.int64)],
-        cost_usd=np.array([cat.threats[r.threat].unit_cost_usd.value for r in sc.raids], float),
+        threat_class=np.array([CLASS_INDEX[cat.threats[r.threat].threat_class] for r in raid_of], np.int64),
+        threat_type=np.array([type_index[r.threat] for r in raid_of], np.int64),
+        asset=asset_of, value=asset_value[asset_of],
+        cost_usd=np.array([cat.threats[r.threat].unit_cost_usd.value for r in raid_of], float),
     )
-    per_threat = raids.threat_arrays(np.array([r.count for r in sc.raids], np.int64))
+    per_threat = raids.threat_arrays(layout.deal(np.array([r.count for r in sc.raids], np.int64)))
     engaging = engaging_units(first_tau, last_tau, fu.pk, fu.round_cost, raids.threat_type, raids.threat_class,
                               raids.value, doc.salvo, doc.engage, doc.max_round_cost, doc.cost_weight)
     arrays = WorldArrays(
         **per_threat,
-        raid_lo=np.array([r.launch_window_s[0] for r in sc.raids], float),
-        raid_hi=np.array([r.launch_window_s[1] for r in sc.raids], float),
-        raid_even=np.array([r.launch_pattern == "even" for r in sc.raids], np.bool_),
+        raid_lo=np.array([r.launch_window_s[0] for r in raid_of], float),
+        raid_hi=np.array([r.launch_window_s[1] for r in raid_of], float),
+        raid_even=np.array([r.launch_pattern == "even" for r in raid_of], np.bool_),
         path_off=path_off, dtau=np.array([p.dtau_s for p in paths], float).reshape(R),
         nsamp=np.array([len(p.tau_s) for p in paths], np.int64).reshape(R),
         tau_imp=np.array([p.tau_s[-1] for p in paths], float).reshape(R),
@@ -123,5 +126,6 @@ def compile_world(spec: ScenarioSpec) -> World:
         fu_capacity=fu.capacity, fu_reserve=fu.reserve, fu_start_ready=fu.start_ready,
         threat_cost_usd=raids.cost_usd[per_threat["thr_raid"]], raids=raids,
         interceptor_cost_usd=np.array([cat.interceptors[i].unit_cost_usd.value for i in interceptors], float),
-        paths=paths, window_first_tau_s=first_tau, window_last_tau_s=last_tau,
+        paths=paths, window_first_tau_s=first_tau, window_last_tau_s=last_tau, layout=layout,
+        lane_offset_km=np.array([c.offset_km for c in compiled], float),
     )

@@ -12,6 +12,7 @@ import numpy as np
 from ..geometry.paths import Path
 from ..scenario.catalog_models import THREAT_CLASSES
 from ..scenario.loading import ScenarioSpec
+from .lanes import RaidLayout
 
 NC = len(THREAT_CLASSES)
 CLASS_INDEX = {c: i for i, c in enumerate(THREAT_CLASSES)}
@@ -27,11 +28,11 @@ class WorldArrays(NamedTuple):
     thr_type: np.ndarray
     thr_asset: np.ndarray
     thr_value: np.ndarray
-    thr_rank: np.ndarray  # index of the threat within its raid
+    thr_rank: np.ndarray  # index of the threat within its scenario raid (its place in the launch order)
     raid_lo: np.ndarray
     raid_hi: np.ndarray
     raid_even: np.ndarray
-    raid_count: np.ndarray
+    raid_count: np.ndarray  # threats in the scenario raid of each compiled raid (even launches spread over it)
     path_off: np.ndarray
     dtau: np.ndarray
     nsamp: np.ndarray
@@ -80,7 +81,11 @@ class WorldArrays(NamedTuple):
 
 @dataclass
 class World:
-    """A compiled scenario: arrays for the engine plus the names to read results by."""
+    """A compiled scenario: arrays for the engine plus the names to read results by.
+
+    The engine's raid arrays are per *compiled* raid: one per target asset and corridor lane of each
+    scenario raid (``layout`` maps them back; ``raid_ids`` names the scenario raids).
+    """
 
     spec: ScenarioSpec
     arrays: WorldArrays
@@ -89,16 +94,18 @@ class World:
     sensor_ids: list[str]
     fire_unit_ids: list[str]
     interceptors: list[str]
-    raid_ids: list[str]
+    raid_ids: list[str]  # per scenario raid
     layer_names: list[str]
     fu_capacity: np.ndarray  # rounds loaded when full
     fu_reserve: np.ndarray  # rounds held for reloads at start
     fu_start_ready: np.ndarray
     threat_cost_usd: np.ndarray  # per threat
     interceptor_cost_usd: np.ndarray
-    raids: RaidAttributes
-    paths: list[Path] = field(repr=False, default_factory=list)
-    window_first_tau_s: np.ndarray | None = field(repr=False, default=None)  # raids x units (inf: no window)
+    raids: RaidAttributes  # per compiled raid
+    layout: RaidLayout
+    lane_offset_km: np.ndarray  # per compiled raid: across-track offset of its lane (positive to the right)
+    paths: list[Path] = field(repr=False, default_factory=list)  # per compiled raid
+    window_first_tau_s: np.ndarray | None = field(repr=False, default=None)  # compiled raids x units (inf: none)
     window_last_tau_s: np.ndarray | None = field(repr=False, default=None)
 
     @property
@@ -141,11 +148,13 @@ class World:
         return dataclasses.replace(self, arrays=arrays)
 
     def with_counts(self, counts: Sequence[int]) -> "World":
-        """The same world with other numbers of threats per raid, without recomputing any geometry."""
+        """The same world with other numbers of threats per scenario raid, without recomputing any geometry:
+        each raid's threats are dealt to its targets and lanes as ``compile_world`` deals them. The lanes
+        stay those compiled (for a corridor, at most the compiled count's lanes)."""
         counts_a = np.asarray(counts, np.int64)
-        if counts_a.shape != self.arrays.raid_count.shape or np.any(counts_a < 0):
-            raise ValueError(f"need {len(self.arrays.raid_count)} non-negative raid counts, got {list(counts)}")
-        per_threat = self.raids.threat_arrays(counts_a)
+        if counts_a.shape != (len(self.raid_ids),) or np.any(counts_a < 0):
+            raise ValueError(f"need {len(self.raid_ids)} non-negative raid counts, got {list(counts)}")
+        per_threat = self.raids.threat_arrays(self.layout.deal(counts_a))
         sc = self.spec.scenario
         raids = [r.model_copy(update={"count": int(c)}) for r, c in zip(sc.raids, counts_a)]
         spec = dataclasses.replace(self.spec, scenario=sc.model_copy(update={"raids": raids}))
@@ -163,11 +172,9 @@ class RaidAttributes:
     value: np.ndarray
     cost_usd: np.ndarray
 
-    def threat_arrays(self, counts: np.ndarray) -> dict[str, np.ndarray]:
-        """The per-threat engine arrays for these raid sizes (threats of raid r are contiguous)."""
-        counts = np.asarray(counts, np.int64)
-        thr_raid = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
-        starts = np.cumsum(counts) - counts
+    def threat_arrays(self, dealt: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """The per-threat engine arrays for threats dealt to compiled raids (``RaidLayout.deal``)."""
+        thr_raid = dealt["thr_raid"]
         return dict(thr_raid=thr_raid, thr_class=self.threat_class[thr_raid], thr_type=self.threat_type[thr_raid],
-                    thr_asset=self.asset[thr_raid], thr_value=self.value[thr_raid],
-                    thr_rank=np.arange(len(thr_raid), dtype=np.int64) - starts[thr_raid], raid_count=counts)
+                    thr_asset=self.asset[thr_raid], thr_value=self.value[thr_raid], thr_rank=dealt["thr_rank"],
+                    raid_count=dealt["raid_count"])

@@ -1,9 +1,10 @@
 """Flight paths on the WGS-84 ellipsoid.
 
-Threats fly the geodesic (great-circle) from launch point to target at constant ground speed. Altitude
-follows a per-class profile: drones, decoys and cruise missiles hold cruise altitude then dive; ballistic
-and aeroballistic missiles fly a parabolic arc. Paths are sampled once per raid; every threat of a raid
-shares the same path, shifted by its own launch time.
+Threats fly geodesic (great-circle) legs from launch point through any waypoints to the target at
+constant ground speed. Altitude follows a per-class profile over the ground distance flown: drones, decoys
+and cruise missiles hold cruise altitude then dive; ballistic and aeroballistic missiles fly a parabolic
+arc. Paths are sampled once per compiled raid (a target and lane of a scenario raid, see ``routes``); its
+threats share the path, shifted by their own launch times.
 """
 
 from __future__ import annotations
@@ -68,6 +69,35 @@ def sample_path(lat0: float, lon0: float, lat1: float, lon1: float, speed_mps: f
     alt = altitude_profile(threat_class, s, length_m, cruise_alt_m=cruise_alt_m, apogee_m=apogee_m,
                            dive_km=dive_km)
     return Path(tau_s=tau, lat=lat, lon=lon, alt_m=alt, ground_m=s, length_m=float(length_m))
+
+
+def sample_route(points: list[tuple[float, float]], speed_mps: float, threat_class: str, *,
+                 cruise_alt_m: float, apogee_m: float | None = None, dive_km: float | None = None) -> Path:
+    """Sample the geodesic legs through ``points`` ((lat, lon): launch, waypoints, target) with the step
+    rules of ``sample_path``; the altitude profile runs over the total ground distance. Two points are
+    exactly ``sample_path``."""
+    if len(points) == 2:
+        (lat0, lon0), (lat1, lon1) = points
+        return sample_path(lat0, lon0, lat1, lon1, speed_mps, threat_class, cruise_alt_m=cruise_alt_m,
+                           apogee_m=apogee_m, dive_km=dive_km)
+    starts = [GEOD.inv(a[1], a[0], b[1], b[0]) for a, b in zip(points[:-1], points[1:])]
+    leg_az = np.array([az for az, _, _ in starts])
+    leg_m = np.array([d for _, _, d in starts])
+    leg_start = np.concatenate(([0.0], np.cumsum(leg_m)[:-1]))
+    length_m = float(leg_m.sum())
+    flight_s = length_m / speed_mps
+    k = max(1, int(np.ceil(flight_s / path_step_s(speed_mps))))
+    tau = np.linspace(0.0, flight_s, k + 1)
+    s = tau * speed_mps
+    leg = np.clip(np.searchsorted(leg_start, s, side="right") - 1, 0, len(leg_m) - 1)
+    origin = np.array(points[:-1], float)
+    lon, lat, _ = GEOD.fwd(origin[leg, 1], origin[leg, 0], leg_az[leg], s - leg_start[leg])
+    lat = np.asarray(lat, dtype=float)
+    lon = np.asarray(lon, dtype=float)
+    lat[-1], lon[-1] = points[-1]
+    alt = altitude_profile(threat_class, s, length_m, cruise_alt_m=cruise_alt_m, apogee_m=apogee_m,
+                           dive_km=dive_km)
+    return Path(tau_s=tau, lat=lat, lon=lon, alt_m=alt, ground_m=s, length_m=length_m)
 
 
 def ground_distance_m(site_lat: float, site_lon: float, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:

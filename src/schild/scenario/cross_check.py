@@ -16,7 +16,8 @@ from pyproj import Geod
 
 from ..errors import InputError
 from .catalog_models import THREAT_CLASSES, Catalog
-from .schema import MAX_FLIGHT_S, Asset, Point, Scenario
+from ..geometry.routes import raid_lanes, route_length_m, split_by_shares
+from .schema import MAX_CORRIDOR_KM, MAX_FLIGHT_S, Asset, Point, Scenario, TargetShare
 from .yaml_lines import Loc, dotted, line_for
 
 _GEOD = Geod(ellps="WGS84")
@@ -126,31 +127,88 @@ def _envelope_keys(raw_effectors: dict[str, Any], cat: Catalog, defined: dict[st
                 report.add(str(exc), loc)
 
 
+def _raid_targets(raid: dict[str, Any], i: int, asset_ids: set[str], report: _Report) -> list[tuple[str, int]]:
+    """The raid's target asset ids, each with the threats that fly at it (the raid's count where the
+    shares are not valid); unknown ones are reported."""
+    count = raid.get("count", 1)
+    count = count if isinstance(count, int) and not isinstance(count, bool) and count >= 0 else 1
+    found: list[tuple[str, Loc, float | None]] = []
+    if (target_id := _text(raid, "target")) is not None:
+        found.append((target_id, ("raids", i, "target"), 1.0))
+    targets = raid.get("targets")
+    for j, entry in enumerate(targets if isinstance(targets, list) else []):
+        if isinstance(entry, dict) and (asset := _text(entry, "asset")) is not None:
+            share = _valid(TargetShare, entry)
+            found.append((asset, ("raids", i, "targets", j, "asset"), share.share if share else None))
+    for asset, loc, _ in found:
+        if asset_ids and asset not in asset_ids:
+            report.add(f"unknown asset {asset!r} as target; assets: {known(asset_ids)}", loc)
+    shares = [s for _, _, s in found]
+    counts = split_by_shares(count, shares) if None not in shares else [count] * len(found)
+    return [(asset, n) for (asset, _, _), n in zip(found, counts)]
+
+
+def _valid_via(raid: dict[str, Any]) -> list[Point] | None:
+    """The raid's waypoints, or None if any is invalid (the schema names it)."""
+    via = raid.get("via", [])
+    if not isinstance(via, list):
+        return None
+    points = [_valid(Point, v) for v in via]
+    return None if any(p is None for p in points) else points
+
+
+def _route_problem(threat: Any, threat_id: str, target_id: str, origin: Point, via: list[Point], target: Asset,
+                   corridor_km: float, count: int) -> tuple[str, str] | None:
+    """What keeps the threats of a raid from flying its route to one target (message, field), or None."""
+    centre = [(origin.lat, origin.lon), *((v.lat, v.lon) for v in via), (target.lat, target.lon)]
+    for k, (a, b) in enumerate(zip(centre[:-1], centre[1:])):
+        if _GEOD.inv(a[1], a[0], b[1], b[0])[2] < 1.0:
+            if not via:
+                return "raid starts on its target (distance 0 km)", "from"
+            what = "the launch point" if k == 0 else f"via[{k - 1}]"
+            then = "the target" if k == len(centre) - 2 else f"via[{k}]"
+            return f"{then} is where {what} is (0 km apart); every leg of a route must have a length", "via"
+    length_m = route_length_m(centre)
+    where = f"from the launch point via {len(via)} waypoint(s)" if via else "from the launch point"
+    field = "via" if via else "from"
+    if threat.range_km is not None and length_m / 1000.0 > threat.range_km.value:
+        return (f"raid can never reach its target: {length_m / 1000.0:.0f} km {where} to {target_id!r} exceeds "
+                f"the {threat.range_km.value:.0f} km range of {threat_id!r}", field)
+    lanes = raid_lanes(centre[0], centre[1:-1], [centre[-1]], [count], corridor_km)[0]
+    longest = max(lanes, key=lambda lane: lane.length_m)
+    if threat.range_km is not None and longest.length_m / 1000.0 > threat.range_km.value:
+        return (f"the lane {longest.offset_km:+.1f} km across the {corridor_km:g} km corridor flies "
+                f"{longest.length_m / 1000.0:.0f} km {where} to {target_id!r}, more than the "
+                f"{threat.range_km.value:.0f} km range of {threat_id!r}; narrow the corridor", "corridor_km")
+    if longest.length_m / threat.speed_mps.value > MAX_FLIGHT_S:
+        return (f"raid would fly {longest.length_m / threat.speed_mps.value / 86_400:.0f} days to its target at "
+                f"the {threat.speed_mps.value:g} m/s of {threat_id!r}; a flight may last at most 30 days", "threat")
+    return None
+
+
 def _raids_reach(data: dict[str, Any], cat: Catalog, defined: dict[str, set[str]], report: _Report) -> None:
     asset_ids = {i for _, a in _items(data, "assets") if (i := _text(a, "id")) is not None}
     assets = {a.id: a for _, raw in _items(data, "assets") if (a := _valid(Asset, raw)) is not None}
     for i, raid in _items(data, "raids"):
-        threat_id, target_id = _text(raid, "threat"), _text(raid, "target")
+        threat_id = _text(raid, "threat")
         if threat_id is not None and threat_id not in defined["threats"]:
             report.add(f"unknown threat type {threat_id!r}; known: {known(defined['threats'])}", ("raids", i, "threat"))
-        if target_id is not None and asset_ids and target_id not in asset_ids:
-            report.add(f"unknown asset {target_id!r} as target; assets: {known(asset_ids)}", ("raids", i, "target"))
+        targets = _raid_targets(raid, i, asset_ids, report)
         threat = cat.threats.get(threat_id or "")
-        target = assets.get(target_id or "")
         origin = _valid(Point, raid.get("from"))
-        if threat is None or target is None or origin is None:
+        via = _valid_via(raid)
+        corridor = raid.get("corridor_km", 0.0)
+        if threat is None or origin is None or via is None or not isinstance(corridor, (int, float)) \
+                or isinstance(corridor, bool) or not 0 <= corridor <= MAX_CORRIDOR_KM:
             continue
-        _, _, dist_m = _GEOD.inv(origin.lon, origin.lat, target.lon, target.lat)
-        if dist_m < 1.0:
-            report.add("raid starts on its target (distance 0 km)", ("raids", i, "from"))
-        elif threat.range_km is not None and dist_m / 1000.0 > threat.range_km.value:
-            report.add(f"raid can never reach its target: {dist_m / 1000.0:.0f} km from launch point to "
-                       f"{target_id!r} exceeds the {threat.range_km.value:.0f} km range of {threat_id!r}",
-                       ("raids", i, "from"))
-        elif dist_m / threat.speed_mps.value > MAX_FLIGHT_S:
-            report.add(f"raid would fly {dist_m / threat.speed_mps.value / 86_400:.0f} days to its target at the "
-                       f"{threat.speed_mps.value:g} m/s of {threat_id!r}; a flight may last at most 30 days",
-                       ("raids", i, "threat"))
+        for target_id, count in targets:
+            target = assets.get(target_id)
+            if target is None:
+                continue
+            problem = _route_problem(threat, threat_id, target_id, origin, via, target, float(corridor), count)
+            if problem is not None:
+                report.add(problem[0], ("raids", i, problem[1]))
+                break
 
 
 def cross_check(data: dict[str, Any], cat: Catalog, defined: dict[str, set[str]], raw_effectors: dict[str, Any],

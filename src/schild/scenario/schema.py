@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from .catalog_models import THREAT_CLASSES, ThreatClass
 from .values import Real, Whole
@@ -96,15 +97,40 @@ class FireUnit(Site):
                                          description="Overrides the type's reserve; at most 1,000,000.")
 
 
+MAX_CORRIDOR_KM = 500.0
+"""Widest corridor: wider than any front a raid is launched along."""
+MAX_VIA = 100
+"""Most waypoints per raid (real routes turn a handful of times)."""
+SHARE_TOLERANCE = 1e-6
+"""How far a raid's target shares may sum from 1."""
+
+
+class TargetShare(_Model):
+    """One of a raid's target assets and the share of the raid's threats that fly at it."""
+
+    asset: str
+    share: Real = Field(gt=0, le=1, description="Share of the raid's threats, more than 0 and at most 1.")
+
+
 class Raid(_Model):
-    """A group of threats of one type launched from one place at one asset."""
+    """A group of threats of one type launched from one place at one asset (or several, with shares)."""
 
     id: str | None = None
     threat: str
     count: Whole = Field(ge=0, le=MAX_THREATS_PER_RAID,
                          description="Threats in the raid; at most 100,000 (over 100 times the largest on record).")
     origin: Point = Field(alias="from")
-    target: str
+    via: list[Point] = Field(
+        default_factory=list, max_length=MAX_VIA,
+        description="Waypoints flown in order between launch point and target (geodesic legs); at most 100.")
+    corridor_km: Real = Field(
+        default=0.0, ge=0, le=MAX_CORRIDOR_KM,
+        description="Width of the corridor the threats fly in, spread evenly across it (0: one line); at most "
+                    "500 km.")
+    target: str | None = Field(default=None, description="The asset attacked (or give targets).")
+    targets: list[TargetShare] | None = Field(
+        default=None, min_length=1, validate_default=True,
+        description="Assets attacked, each with its share of the threats (shares sum to 1); instead of target.")
     launch_window_s: tuple[Real, Real] = Field(
         default=(0.0, 0.0), description="[start, end] of the launches in seconds, 0 <= start <= end <= 30 days.")
     launch_pattern: Literal["random", "even"] = Field(
@@ -117,6 +143,33 @@ class Raid(_Model):
             raise ValueError("launch_window_s must be [start, end] with 0 <= start <= end <= "
                              f"{MAX_WINDOW_S:.0f} (30 days), got {list(v)}")
         return v
+
+    @field_validator("targets")
+    @classmethod
+    def _one_kind_of_target(cls, v: list[TargetShare] | None, info: ValidationInfo) -> list[TargetShare] | None:
+        """Exactly one of ``target`` and ``targets``; shares sum to 1, each asset once."""
+        has_target = info.data.get("target") is not None
+        if v is None and not has_target and "target" in info.data:
+            raise ValueError("a raid needs target (one asset) or targets (assets with shares)")
+        if v is None:
+            return v
+        if has_target:
+            raise ValueError("give either target or targets, not both")
+        total = math.fsum(t.share for t in v)
+        if abs(total - 1.0) > SHARE_TOLERANCE:
+            raise ValueError(f"the shares of targets must sum to 1 (within {SHARE_TOLERANCE:g}), got "
+                             f"{total:.6g}")
+        seen = [t.asset for t in v]
+        twice = sorted({a for a in seen if seen.count(a) > 1})
+        if twice:
+            raise ValueError(f"each asset may be listed once in targets; listed more than once: {', '.join(twice)}")
+        return v
+
+    def target_shares(self) -> list[tuple[str, float]]:
+        """(asset id, share) of each target, in file order."""
+        if self.targets is None:
+            return [(self.target, 1.0)]
+        return [(t.asset, t.share) for t in self.targets]
 
 
 class ClassDoctrine(_Model):
@@ -258,5 +311,5 @@ class Scenario(_Model):
         return v
 
 
-__all__ = ["Scenario", "Raid", "Asset", "DebrisRule", "Sensor", "FireUnit", "Sector", "Doctrine", "ClassDoctrine", "EWZone",
+__all__ = ["Scenario", "Raid", "TargetShare", "Asset", "DebrisRule", "Sensor", "FireUnit", "Sector", "Doctrine", "ClassDoctrine", "EWZone",
            "ElectronicWarfare", "BattleManager", "THREAT_CLASSES"]
