@@ -35,7 +35,7 @@ GEOD = Geod(ellps="WGS84")  # as geometry.paths's, without loading numpy (schild
 GEODESIC_POINTS_PER_S = 5e5  # pyproj Geod.inv points per second, a conservative figure (2-core machine)
 
 # Bytes, from the arrays compile_world makes (checked against tracemalloc in tests/test_memory_guard.py).
-PATH_BYTES = 40  # per path sample kept in World.paths: tau, lat, lon, alt, ground distance
+PATH_BYTES = 48  # per path sample: tau, lat, lon, alt, ground distance (World.paths), pk factor (pk_row)
 FU_TABLE_BYTES = 12  # per sample and fire unit: shot_icpt, next_ok (int32), rng_km (float32)
 RAID_WORK_BYTES = 56  # per sample of the raid being compiled: geodesic and envelope working arrays
 RAID_WORK_FU_BYTES = 24  # per sample and fire unit of that raid (the next-feasible-shot table)

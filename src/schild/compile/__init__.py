@@ -16,7 +16,7 @@ from ..scenario.loading import ScenarioSpec
 from .doctrine import compile_doctrine
 from .ew import ew_zones, zone_entries
 from .fire_units import compile_fire_units, interceptor_names
-from .paths import raid_paths
+from .paths import manoeuvre_pk_factor, raid_paths
 from .sensors import network_cover, sensor_sites
 from .windows import RaidWindows, raid_windows
 from .world import BIG, CLASS_INDEX, NC, RaidAttributes, World, WorldArrays
@@ -99,6 +99,8 @@ def compile_world(spec: ScenarioSpec) -> World:
         fu_chan=fu.chan, fu_react=fu.react_s, fu_reload=fu.reload_s, fu_engtime=fu.engage_s,
         fu_rpl=fu.rounds_per_launcher, fu_round_cost=fu.round_cost, fu_interceptor=fu.interceptor, pk=fu.pk,
         type_class=np.array([CLASS_INDEX[cat.threats[t].threat_class] for t in threat_types], np.int64),
+        pk_row=np.concatenate([manoeuvre_pk_factor(p, cat.threats[r.threat].terminal_manoeuvre)
+                               for r, p in zip(sc.raids, paths)] or [np.ones(0)]),
         cls_salvo=doc.salvo, cls_max_eng=doc.max_eng, cls_look=doc.look_s, cls_engage=doc.engage,
         cls_maxcost=doc.max_round_cost, cls_hold=doc.hold, cls_cw=doc.cost_weight,
         decoy_disc=float(sc.doctrine.decoy_discrimination),

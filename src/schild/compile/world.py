@@ -58,6 +58,7 @@ class WorldArrays(NamedTuple):
     fu_interceptor: np.ndarray
     pk: np.ndarray  # (F, T): single-shot kill probability per fire unit and threat type
     type_class: np.ndarray  # (T,): class index of each threat type (the columns of pk)
+    pk_row: np.ndarray  # (path rows,): factor on pk of an intercept at each path sample (terminal manoeuvre)
     cls_salvo: np.ndarray
     cls_max_eng: np.ndarray
     cls_look: np.ndarray
@@ -99,6 +100,11 @@ class World:
         """Uniform numbers drawn per threat per run: launch, decoy, one per EW zone, one per shot."""
         a = self.arrays
         return 2 + a.ew_k.shape[1] + int((a.cls_salvo * a.cls_max_eng).max())
+
+    @property
+    def reentry_deg(self) -> np.ndarray:
+        """Per compiled raid: the descent angle at impact, degrees below the horizontal."""
+        return np.array([p.reentry_deg for p in self.paths], float)
 
     @property
     def name(self) -> str:

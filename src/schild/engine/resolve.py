@@ -11,7 +11,8 @@ from .heap import heap_pop
 def resolve_due(W, U, T, S, E, t, rec, ev, out):
     """Pop every queued event due by ``t``; True if a channel freed (a resource event).
 
-    A salvo kills if any of its rounds' uniforms is below the unit's P(kill); a missed threat is looked
+    A salvo kills if any of its rounds' uniforms is below the unit's P(kill) times the factor at the
+    intercept point (a terminal manoeuvre; 1 elsewhere); a missed threat is looked
     at again after the class's kill-assessment time. A threat EW defeated before the intercept is EW's.
     """
     shot_col = 2 + W.ew_k.shape[1]
@@ -37,8 +38,9 @@ def resolve_due(W, U, T, S, E, t, rec, ev, out):
             continue
         killed = False
         base = shot_col + T.n_shot[j] - E.shots[e]
+        pk = W.pk[f, W.thr_type[j]] * W.pk_row[W.path_off[r] + E.icpt_k[e]]
         for s in range(E.shots[e]):
-            if U[j, base + s] < W.pk[f, W.thr_type[j]]:
+            if U[j, base + s] < pk:
                 killed = True
         if killed:
             T.status[j] = ST_KILLED

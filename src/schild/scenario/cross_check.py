@@ -147,6 +147,10 @@ def _raids_reach(data: dict[str, Any], cat: Catalog, defined: dict[str, set[str]
             report.add(f"raid can never reach its target: {dist_m / 1000.0:.0f} km from launch point to "
                        f"{target_id!r} exceeds the {threat.range_km.value:.0f} km range of {threat_id!r}",
                        ("raids", i, "from"))
+        elif threat.boost_km is not None and threat.boost_km.value * 1000.0 >= dist_m / 2.0:
+            report.add(f"the powered climb of {threat_id!r} (boost_km {threat.boost_km.value:g}) must end before "
+                       f"the apogee, half way along this raid's {dist_m / 1000.0:.1f} km to {target_id!r}: launch "
+                       f"farther away or give a shorter boost_km", ("raids", i, "from"))
         elif dist_m / threat.speed_mps.value > MAX_FLIGHT_S:
             report.add(f"raid would fly {dist_m / threat.speed_mps.value / 86_400:.0f} days to its target at the "
                        f"{threat.speed_mps.value:g} m/s of {threat_id!r}; a flight may last at most 30 days",
