@@ -251,6 +251,11 @@ def estimate_compile(spec: Any) -> CompileEstimate:
     speed = [cat.threats[r.threat].speed_mps.value for r in sc.raids]
     samples = [path_samples(L, v) for L, v in zip(length_m, speed)]
     counts = [r.count for r in sc.raids]
+    # a raid whose missiles release decoys compiles a second raid on its path, count x decoys per missile
+    released = [(i, d.count) for i, r in enumerate(sc.raids)
+                if (d := cat.threats[r.threat].released_decoys) is not None]
+    samples += [samples[i] for i, _ in released]
+    counts += [counts[i] * n for i, n in released]
     k = max(range(R), key=samples.__getitem__)
     total_samples = math.fsum(samples)
     path_desc = (f"the path of raid {_raid_name(sc, k)} ({length_m[k] / 1000.0:,.0f} km at {speed[k]:g} m/s: "

@@ -121,3 +121,68 @@ def test_manoeuvre_lowers_the_engagement_score():
     res = schild.simulate(_world(text), runs=3, seed=0, record_events=True)
     shots = res.events().query("kind == 'shoot'")
     assert len(shots) == 3 and set(shots.threat_type) == {"plain_srbm"}
+
+
+def _decoy_world(release: str = "released_decoys: {count: 2, after: 0.9}", count: int = 20,
+                 discrimination: float = 0.0, window: str = "[0, 60]") -> schild.World:
+    text = _with_srbm(release, BALLISTIC_YAML.replace("count: 10,", f"count: {count},")
+                      .replace("launch_window_s: [0, 0]", f"launch_window_s: {window}"))
+    return _world(text.replace("doctrine:\n", f"doctrine:\n  decoy_discrimination: {discrimination}\n"))
+
+
+def test_released_decoys_fly_with_their_missiles_and_count_as_decoys():
+    world = _decoy_world()
+    a = world.arrays
+    assert world.n_threats == 60 and len(a.raid_count) == 2 and list(a.raid_count) == [20, 40]
+    decoys = np.flatnonzero(a.thr_parent >= 0)
+    assert len(decoys) == 40 and np.all(a.thr_parent[decoys] < decoys)  # the parent is drawn first
+    assert np.array_equal(np.bincount(a.thr_parent[decoys]), np.full(20, 2))  # two per missile
+    assert np.all(a.thr_result_class[decoys] == 1) and np.all(a.thr_class[decoys] == a.thr_class[0])
+    assert world.threat_cost_usd.sum() == 20 * 3_000_000  # part of the missile's price
+    res = schild.simulate(world, runs=4, seed=0, record_events=True)
+    s = res.summary().set_index("figure")["mean"]
+    assert s["decoy.launched"] == 40 and s["ballistic.launched"] == 20
+    ev = res.events()
+    launch = ev[ev.kind == "launch"].set_index(["run", "threat_id"]).time_s
+    for run in range(4):
+        t = launch.loc[run]
+        assert np.array_equal(t.loc[decoys].to_numpy(), t.loc[a.thr_parent[decoys]].to_numpy())
+        assert len(set(t.loc[list(range(20))].round(9))) == 20  # the missiles have their own launch times
+    assert set(ev[ev.threat_id.isin(decoys)].threat_class) == {"decoy"}
+
+
+def test_released_decoys_are_not_seen_or_engaged_before_release():
+    world = _decoy_world()
+    a, p = world.arrays, world.paths[1]
+    k_release = int(np.searchsorted(p.ground_m, 0.9 * p.length_m))
+    assert a.det_k[1] >= k_release and a.det_k[0] < k_release
+    assert a.first_k[1, 0] >= k_release and a.first_k[0, 0] < k_release
+    ev = schild.simulate(world, runs=3, seed=1, record_events=True).events()
+    launch = ev[ev.kind == "launch"].set_index(["run", "threat_id"]).time_s
+    shots = ev[ev.kind == "shoot"]
+    decoy_shots = shots[shots.threat_class == "decoy"]
+    assert len(decoy_shots) > 0 and len(shots[shots.threat_class == "ballistic"]) > 0
+    since = decoy_shots.time_s.to_numpy() - launch.loc[list(zip(decoy_shots.run, decoy_shots.threat_id))].to_numpy()
+    assert since.min() >= p.tau_s[k_release] - 1e-9
+    missile_shots = shots[shots.threat_class == "ballistic"]
+    since_m = missile_shots.time_s.to_numpy() - launch.loc[list(zip(missile_shots.run, missile_shots.threat_id))].to_numpy()
+    assert since_m.min() < p.tau_s[k_release]  # the missile is engaged earlier, on its way in
+
+
+def test_released_at_apogee_and_recognised_decoys():
+    world = _decoy_world("released_decoys: {count: 3}", count=10, discrimination=1.0)
+    p = world.paths[1]
+    assert world.arrays.det_k[1] >= np.argmax(p.alt_m)
+    res = schild.simulate(world, runs=3, seed=0, record_events=True)
+    shots = res.events().query("kind == 'shoot'")
+    assert len(shots) > 0 and set(shots.threat_class) == {"ballistic"}  # recognised: never engaged
+    s = res.summary().set_index("figure")["mean"]
+    assert s["decoy.leaked"] == 30 and s["leaked_lethal"] == s["ballistic.leaked"]  # leaked decoys are harmless
+
+
+def test_released_decoys_follow_their_missiles_in_with_counts():
+    world = _decoy_world(count=5).with_counts([7])
+    assert list(world.arrays.raid_count) == [7, 14] and world.n_threats == 21
+    assert np.array_equal(np.bincount(world.arrays.thr_parent[7:]), np.full(7, 2))
+    with pytest.raises(ValueError, match="need 1 non-negative raid counts"):
+        world.with_counts([7, 14])

@@ -72,7 +72,7 @@ def with_counts(tpl: Template, n: int, decoys: int = 0) -> World:
         counts += _split(max(int(decoys), 0), tpl.lines)
     elif decoys:
         raise ValueError(f"group {tpl.group!r} has no decoy lines")
-    if len(counts) != len(tpl.world.arrays.raid_count):
+    if len(counts) != len(tpl.world.spec.scenario.raids):
         raise AssertionError("template raid layout changed")
     return tpl.world.with_counts(counts)
 

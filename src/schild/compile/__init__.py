@@ -17,6 +17,7 @@ from .doctrine import compile_doctrine
 from .ew import ew_zones, zone_entries
 from .fire_units import compile_fire_units, interceptor_names
 from .paths import manoeuvre_pk_factor, raid_paths
+from .released import released_raids
 from .sensors import network_cover, sensor_sites
 from .windows import RaidWindows, raid_windows
 from .world import BIG, CLASS_INDEX, NC, RaidAttributes, World, WorldArrays
@@ -27,6 +28,25 @@ __all__ = ["BIG", "CLASS_INDEX", "NC", "RaidAttributes", "World", "WorldArrays",
 def _stack(blocks: list[RaidWindows], name: str, F: int, dtype: type) -> np.ndarray:
     """One raid table after another (rows of raid r start at ``path_off[r]``)."""
     return np.concatenate([getattr(b, name) for b in blocks]) if blocks else np.zeros((0, F), dtype)
+
+
+def _raid_attributes(spec: ScenarioSpec, source: list[int], n_scenario: int, released: list,
+                     type_index: dict[str, int], assets: dict[str, int], asset_value: np.ndarray) -> RaidAttributes:
+    """Per compiled raid (``source``: its scenario raid): a released decoy passes for its missile (class,
+    type, target) but is counted as a decoy and costs nothing beyond its missile."""
+    cat = spec.catalog
+    by_raid = [spec.scenario.raids[i] for i in source]
+    cls = np.array([CLASS_INDEX[cat.threats[r.threat].threat_class] for r in by_raid], np.int64)
+    is_decoy = np.arange(len(source)) >= n_scenario
+    asset = np.array([assets[r.target] for r in by_raid], np.int64)
+    return RaidAttributes(
+        threat_class=cls, threat_type=np.array([type_index[r.threat] for r in by_raid], np.int64),
+        asset=asset, value=asset_value[asset],
+        cost_usd=np.where(is_decoy, 0.0, [cat.threats[r.threat].unit_cost_usd.value for r in by_raid]),
+        result_class=np.where(is_decoy, CLASS_INDEX["decoy"], cls).astype(np.int64),
+        parent=np.array([-1] * n_scenario + [d.parent for d in released], np.int64),
+        per_parent=np.array([0] * n_scenario + [d.per_missile for d in released], np.int64),
+    )
 
 
 def compile_world(spec: ScenarioSpec) -> World:
@@ -44,7 +64,12 @@ def compile_world(spec: ScenarioSpec) -> World:
     sensors = sensor_sites(spec)
     zones = ew_zones(spec)
     paths = raid_paths(spec)
-    F, R, Z = len(sc.fire_units), len(sc.raids), len(zones)
+    released = released_raids(spec, paths)
+    # compiled raids: the scenario's, then one of released decoys per raid whose missiles release them
+    source = list(range(len(sc.raids))) + [d.parent for d in released]
+    from_k = [0] * len(sc.raids) + [d.from_k for d in released]
+    paths = paths + [paths[d.parent] for d in released]
+    F, R, Z = len(sc.fire_units), len(source), len(zones)
 
     path_off = np.zeros(R + 1, np.int64)
     det_k = np.full(R, -1, np.int64)
@@ -57,35 +82,30 @@ def compile_world(spec: ScenarioSpec) -> World:
     ew_k = np.full((R, Z), -1, np.int64)
     ew_p = np.zeros((R, Z))
     blocks: list[RaidWindows] = []
-    for r, (raid, p) in enumerate(zip(sc.raids, paths)):
+    for r, (raid, p, k0) in enumerate(zip((sc.raids[i] for i in source), paths, from_k)):
         cname = cat.threats[raid.threat].threat_class
         c = CLASS_INDEX[cname]
         path_off[r + 1] = path_off[r] + len(p.tau_s)
         rcs = cat.threats[raid.threat].rcs_m2
         rcs_m2 = rcs.value if rcs is not None else None
-        det, net_seen = network_cover(sensors, p, cname, rcs_m2)
+        det, net_seen = network_cover(sensors, p, cname, rcs_m2, k0)
         det_k[r], det_sensor[r], det_range[r] = det.k, det.sensor, det.range_km
         win = raid_windows(sc.fire_units, fu, doc, p, c, type_index[raid.threat], asset_value[assets[raid.target]],
-                           det, net_seen, rcs_m2)
+                           det, net_seen, rcs_m2, k0)
         blocks.append(win)
         first_k[r], last_k[r] = win.first_k, win.last_k
         raid_nfu[r] = len(win.units)
         raid_fus[r, :len(win.units)] = win.units
-        ew_k[r], ew_p[r] = zone_entries(zones, p, cname)
+        ew_k[r], ew_p[r] = zone_entries(zones, p, cname, k0)
 
-    raids = RaidAttributes(
-        threat_class=np.array([CLASS_INDEX[cat.threats[r.threat].threat_class] for r in sc.raids], np.int64),
-        threat_type=np.array([type_index[r.threat] for r in sc.raids], np.int64),
-        asset=np.array([assets[r.target] for r in sc.raids], np.int64),
-        value=asset_value[np.array([assets[r.target] for r in sc.raids], np.int64)],
-        cost_usd=np.array([cat.threats[r.threat].unit_cost_usd.value for r in sc.raids], float),
-    )
-    per_threat = raids.threat_arrays(np.array([r.count for r in sc.raids], np.int64))
+    raids = _raid_attributes(spec, source, len(sc.raids), released, type_index, assets, asset_value)
+    per_threat = raids.threat_arrays(raids.compiled_counts(np.array([r.count for r in sc.raids], np.int64)))
+    by_raid = [sc.raids[i] for i in source]
     arrays = WorldArrays(
         **per_threat,
-        raid_lo=np.array([r.launch_window_s[0] for r in sc.raids], float),
-        raid_hi=np.array([r.launch_window_s[1] for r in sc.raids], float),
-        raid_even=np.array([r.launch_pattern == "even" for r in sc.raids], np.bool_),
+        raid_lo=np.array([r.launch_window_s[0] for r in by_raid], float),
+        raid_hi=np.array([r.launch_window_s[1] for r in by_raid], float),
+        raid_even=np.array([r.launch_pattern == "even" for r in by_raid], np.bool_),
         path_off=path_off, dtau=np.array([p.dtau_s for p in paths], float).reshape(R),
         nsamp=np.array([len(p.tau_s) for p in paths], np.int64).reshape(R),
         tau_imp=np.array([p.tau_s[-1] for p in paths], float).reshape(R),
@@ -99,8 +119,9 @@ def compile_world(spec: ScenarioSpec) -> World:
         fu_chan=fu.chan, fu_react=fu.react_s, fu_reload=fu.reload_s, fu_engtime=fu.engage_s,
         fu_rpl=fu.rounds_per_launcher, fu_round_cost=fu.round_cost, fu_interceptor=fu.interceptor, pk=fu.pk,
         type_class=np.array([CLASS_INDEX[cat.threats[t].threat_class] for t in threat_types], np.int64),
-        pk_row=np.concatenate([manoeuvre_pk_factor(p, cat.threats[r.threat].terminal_manoeuvre)
-                               for r, p in zip(sc.raids, paths)] or [np.ones(0)]),
+        pk_row=np.concatenate([manoeuvre_pk_factor(p, cat.threats[r.threat].terminal_manoeuvre
+                                                   if i < len(sc.raids) else None)  # decoys do not evade
+                               for i, (r, p) in enumerate(zip(by_raid, paths))] or [np.ones(0)]),
         cls_salvo=doc.salvo, cls_max_eng=doc.max_eng, cls_look=doc.look_s, cls_engage=doc.engage,
         cls_maxcost=doc.max_round_cost, cls_hold=doc.hold, cls_cw=doc.cost_weight,
         decoy_disc=float(sc.doctrine.decoy_discrimination),

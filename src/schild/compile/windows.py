@@ -76,11 +76,12 @@ def _own_radar(fu: FireUnitArrays, f: int, p: Path, slant_km: np.ndarray, ground
 
 def _cue_and_cover(fu: FireUnitArrays, f: int, site, p: Path, slant_km: np.ndarray, az_deg: np.ndarray,
                    ground_m: np.ndarray, det: Detection, net_seen: np.ndarray,
-                   rcs_m2: float | None) -> tuple[int, np.ndarray]:
+                   rcs_m2: float | None, from_k: int) -> tuple[int, np.ndarray]:
     """The first sample the unit knows of the threat (-1: never) and where it may intercept it: inside its
     sector, and, with a fire-control radar of its own, where that radar tracks it (or any network sensor,
-    if it engages on remote tracks)."""
+    if it engages on remote tracks); nowhere before sample ``from_k``."""
     allowed = sector_mask(getattr(site, "sector", None), az_deg, ground_m)
+    allowed[:from_k] = False
     cue_k = det.k
     if np.isnan(fu.fc_height_m[f]):
         return cue_k, allowed
@@ -92,9 +93,11 @@ def _cue_and_cover(fu: FireUnitArrays, f: int, site, p: Path, slant_km: np.ndarr
 
 
 def raid_windows(spec_units: list, fu: FireUnitArrays, doc: DoctrineArrays, p: Path, c: int, t: int,
-                 value: float, det: Detection, net_seen: np.ndarray, rcs_m2: float | None) -> RaidWindows:
+                 value: float, det: Detection, net_seen: np.ndarray, rcs_m2: float | None,
+                 from_k: int = 0) -> RaidWindows:
     """Every unit's window on one raid's path (class ``c``, threat type ``t`` with cross-section ``rcs_m2``,
-    target worth ``value``; ``net_seen``: the samples some network sensor sees)."""
+    target worth ``value``; ``net_seen``: the samples some network sensor sees; ``from_k``: the first sample
+    at which the threat exists, for a released decoy)."""
     K, F = len(p.tau_s), len(spec_units)
     icpt = np.full((K, F), -1, np.int32)
     rng = np.zeros((K, F), np.float32)
@@ -109,7 +112,7 @@ def raid_windows(spec_units: list, fu: FireUnitArrays, doc: DoctrineArrays, p: P
         if not doctrine_allows(fu.pk[f, t], fu.round_cost[f], value, c, doc.salvo, doc.engage,
                                doc.max_round_cost, doc.cost_weight):
             continue
-        cue_k, allowed = _cue_and_cover(fu, f, site, p, slant_km, az, g, det, net_seen, rcs_m2)
+        cue_k, allowed = _cue_and_cover(fu, f, site, p, slant_km, az, g, det, net_seen, rcs_m2, from_k)
         if cue_k < 0:
             continue
         icpt[:, f] = _intercept_column(p, slant_km, fu.env[f, t], fu.speed_mps[f], fu.react_s[f], cue_k, allowed)

@@ -27,6 +27,8 @@ class WorldArrays(NamedTuple):
     thr_asset: np.ndarray
     thr_value: np.ndarray
     thr_rank: np.ndarray  # index of the threat within its raid
+    thr_parent: np.ndarray  # the missile that released this decoy (drawn before it), or -1: own launch
+    thr_result_class: np.ndarray  # class counted in results: decoy for a released decoy, else thr_class
     raid_lo: np.ndarray
     raid_hi: np.ndarray
     raid_even: np.ndarray
@@ -119,11 +121,13 @@ class World:
         return dataclasses.replace(self, arrays=self.arrays._replace(**changes))
 
     def with_counts(self, counts: Sequence[int]) -> "World":
-        """The same world with other numbers of threats per raid, without recomputing any geometry."""
+        """The same world with other numbers of threats per scenario raid (released decoys follow their
+        missiles), without recomputing any geometry."""
         counts_a = np.asarray(counts, np.int64)
-        if counts_a.shape != self.arrays.raid_count.shape or np.any(counts_a < 0):
-            raise ValueError(f"need {len(self.arrays.raid_count)} non-negative raid counts, got {list(counts)}")
-        per_threat = self.raids.threat_arrays(counts_a)
+        n_raids = len(self.spec.scenario.raids)
+        if counts_a.shape != (n_raids,) or np.any(counts_a < 0):
+            raise ValueError(f"need {n_raids} non-negative raid counts, got {list(counts)}")
+        per_threat = self.raids.threat_arrays(self.raids.compiled_counts(counts_a))
         sc = self.spec.scenario
         raids = [r.model_copy(update={"count": int(c)}) for r, c in zip(sc.raids, counts_a)]
         spec = dataclasses.replace(self.spec, scenario=sc.model_copy(update={"raids": raids}))
@@ -133,19 +137,38 @@ class World:
 
 @dataclass(frozen=True)
 class RaidAttributes:
-    """Per-raid attributes that every threat of a raid shares (what the per-threat arrays repeat)."""
+    """Per compiled raid, the attributes that every threat of a raid shares (what the per-threat arrays
+    repeat). The scenario's raids come first; after them, one raid of released decoys per raid whose
+    missiles release decoys (``parent``: the missiles' raid, ``per_parent``: decoys per missile)."""
 
-    threat_class: np.ndarray
+    threat_class: np.ndarray  # the class whose doctrine applies (a released decoy passes for its missile)
     threat_type: np.ndarray
     asset: np.ndarray
     value: np.ndarray
     cost_usd: np.ndarray
+    result_class: np.ndarray  # the class counted in results
+    parent: np.ndarray  # -1, or the raid of the missiles that release this raid's decoys
+    per_parent: np.ndarray  # decoys per missile (0 for a scenario raid)
+
+    def compiled_counts(self, counts: np.ndarray) -> np.ndarray:
+        """Threats per compiled raid from the scenario raids' counts."""
+        full = np.zeros(len(self.parent), np.int64)
+        full[:len(counts)] = counts
+        for r in np.flatnonzero(self.parent >= 0):
+            full[r] = self.per_parent[r] * full[self.parent[r]]
+        return full
 
     def threat_arrays(self, counts: np.ndarray) -> dict[str, np.ndarray]:
-        """The per-threat engine arrays for these raid sizes (threats of raid r are contiguous)."""
+        """The per-threat engine arrays for these compiled raid sizes (threats of raid r are contiguous;
+        decoy ``i`` of a released raid belongs to missile ``i // per_parent`` of its parent raid)."""
         counts = np.asarray(counts, np.int64)
         thr_raid = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
         starts = np.cumsum(counts) - counts
+        rank = np.arange(len(thr_raid), dtype=np.int64) - starts[thr_raid]
+        parent_raid = self.parent[thr_raid]
+        released = parent_raid >= 0
+        thr_parent = np.full(len(thr_raid), -1, np.int64)
+        thr_parent[released] = starts[parent_raid[released]] + rank[released] // self.per_parent[thr_raid[released]]
         return dict(thr_raid=thr_raid, thr_class=self.threat_class[thr_raid], thr_type=self.threat_type[thr_raid],
-                    thr_asset=self.asset[thr_raid], thr_value=self.value[thr_raid],
-                    thr_rank=np.arange(len(thr_raid), dtype=np.int64) - starts[thr_raid], raid_count=counts)
+                    thr_asset=self.asset[thr_raid], thr_value=self.value[thr_raid], thr_rank=rank,
+                    thr_parent=thr_parent, thr_result_class=self.result_class[thr_raid], raid_count=counts)
