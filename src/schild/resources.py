@@ -33,7 +33,8 @@ DEFAULT_COMPILE_LIMIT_S = 60.0
 GEODESIC_POINTS_PER_S = 5e5  # pyproj Geod.inv points per second, a conservative figure (2-core machine)
 
 # Bytes, from the arrays compile_world makes (checked against tracemalloc in tests/test_memory_guard.py).
-PATH_BYTES = 44  # per path sample: tau, lat, lon, alt, ground distance (World.paths), distance to target (float32)
+# per path sample: tau, lat, lon, alt, ground distance (World.paths), distance to target (float32), pk factor
+PATH_BYTES = 52
 FU_TABLE_BYTES = 12  # per sample and fire unit: shot_icpt, next_ok (int32), rng_km (float32)
 RAID_WORK_BYTES = 56  # per sample of the raid being compiled: geodesic and envelope working arrays
 RAID_WORK_FU_BYTES = 24  # per sample and fire unit of that raid (the next-feasible-shot table)
@@ -262,6 +263,11 @@ def estimate_compile(spec: Any) -> CompileEstimate:
     speed = [cat.threats[sc.raids[s].threat].speed_mps.value for s, _ in routes]
     samples = [path_samples(length, v) for (_, length), v in zip(routes, speed)]
     counts = [r.count for r in sc.raids]
+    # a raid whose missiles release decoys compiles a second raid on its path, count x decoys per missile
+    released = [(i, d.count) for i, r in enumerate(sc.raids)
+                if (d := cat.threats[r.threat].released_decoys) is not None]
+    samples += [samples[i] for i, _ in released]
+    counts += [counts[i] * n for i, n in released]
     k = max(range(R), key=samples.__getitem__)
     raid_k = routes[k][0]
     lanes_k = sum(1 for s, _ in routes if s == raid_k)

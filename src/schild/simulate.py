@@ -111,7 +111,7 @@ def _events_frame(world: World, run0: int, ev: dict[str, np.ndarray], n_ev: np.n
         "kind": pd.Categorical.from_codes(kind, categories=list(EVENT_KINDS)),
         "threat_id": thr,
         "threat_type": np.array(world.threat_types, dtype=object)[a.thr_type[thr]],
-        "threat_class": cls_names[a.thr_class[thr]],
+        "threat_class": cls_names[a.thr_result_class[thr]],
         "fire_unit_id": fu_ids[fu],
         "sensor_id": sensor_ids[sensor],
         "interceptor": icpt_names[fu_icpt[fu]],

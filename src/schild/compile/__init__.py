@@ -19,7 +19,8 @@ from .doctrine import compile_doctrine, engaging_units
 from .ew import ew_zones, zone_entries
 from .fire_units import compile_fire_units, interceptor_names
 from .lanes import RaidLayout, compile_layout
-from .paths import raid_paths
+from .paths import manoeuvre_pk_factor, raid_paths
+from .released import released_raids
 from .sensors import network_cover, sensor_sites
 from .windows import RaidWindows, raid_windows
 from .world import BIG, CLASS_INDEX, NC, RaidAttributes, World, WorldArrays
@@ -30,6 +31,23 @@ __all__ = ["BIG", "CLASS_INDEX", "NC", "RaidAttributes", "RaidLayout", "World", 
 def _stack(blocks: list[RaidWindows], name: str, F: int, dtype: type) -> np.ndarray:
     """One raid table after another (rows of raid r start at ``path_off[r]``)."""
     return np.concatenate([getattr(b, name) for b in blocks]) if blocks else np.zeros((0, F), dtype)
+
+
+def _raid_attributes(spec: ScenarioSpec, raid_of: list, n_lanes: int, released: list, type_index: dict[str, int],
+                     asset_of: np.ndarray, asset_value: np.ndarray) -> RaidAttributes:
+    """Per compiled raid (``raid_of``: its scenario raid): a released decoy passes for its missile (class,
+    type, target) but is counted as a decoy and costs nothing beyond its missile."""
+    cat = spec.catalog
+    cls = np.array([CLASS_INDEX[cat.threats[r.threat].threat_class] for r in raid_of], np.int64)
+    is_decoy = np.arange(len(raid_of)) >= n_lanes
+    return RaidAttributes(
+        threat_class=cls, threat_type=np.array([type_index[r.threat] for r in raid_of], np.int64),
+        asset=asset_of, value=asset_value[asset_of],
+        cost_usd=np.where(is_decoy, 0.0, [cat.threats[r.threat].unit_cost_usd.value for r in raid_of]),
+        result_class=np.where(is_decoy, CLASS_INDEX["decoy"], cls).astype(np.int64),
+        parent=np.array([-1] * n_lanes + [d.parent for d in released], np.int64),
+        per_parent=np.array([0] * n_lanes + [d.per_missile for d in released], np.int64),
+    )
 
 
 def compile_world(spec: ScenarioSpec) -> World:
@@ -49,8 +67,15 @@ def compile_world(spec: ScenarioSpec) -> World:
     compiled, layout = compile_layout(spec)
     paths = raid_paths(spec, compiled)
     raid_of = [sc.raids[c.raid] for c in compiled]
+    # after the lanes and targets, one compiled raid of released decoys per one whose missiles release them
+    released = released_raids(spec, raid_of, paths)
+    source = list(range(len(compiled))) + [d.parent for d in released]
+    from_k = [0] * len(compiled) + [d.from_k for d in released]
+    paths = paths + [paths[d.parent] for d in released]
+    raid_of = [raid_of[i] for i in source]
+    asset_of = np.array([assets[compiled[i].asset] for i in source], np.int64)
     debris = compile_debris(spec)
-    F, R, Z = len(sc.fire_units), len(compiled), len(zones)
+    F, R, Z = len(sc.fire_units), len(source), len(zones)
 
     path_off = np.zeros(R + 1, np.int64)
     det_k = np.full(R, -1, np.int64)
@@ -64,29 +89,23 @@ def compile_world(spec: ScenarioSpec) -> World:
     ew_p = np.zeros((R, Z))
     blocks: list[RaidWindows] = []
     asset_km: list[np.ndarray] = []
-    for r, (raid, c_raid, p) in enumerate(zip(raid_of, compiled, paths)):
+    for r, (raid, p, k0) in enumerate(zip(raid_of, paths, from_k)):
         cname = cat.threats[raid.threat].threat_class
         c = CLASS_INDEX[cname]
         path_off[r + 1] = path_off[r] + len(p.tau_s)
         rcs = cat.threats[raid.threat].rcs_m2
         rcs_m2 = rcs.value if rcs is not None else None
-        det, net_seen = network_cover(sensors, p, cname, rcs_m2)
+        det, net_seen = network_cover(sensors, p, cname, rcs_m2, k0)
         det_k[r], det_sensor[r], det_range[r] = det.k, det.sensor, det.range_km
-        win = raid_windows(sc.fire_units, fu, p, type_index[raid.threat], det, net_seen, rcs_m2)
+        win = raid_windows(sc.fire_units, fu, p, type_index[raid.threat], det, net_seen, rcs_m2, k0)
         blocks.append(win)
-        tgt = sc.assets[assets[c_raid.asset]]
+        tgt = sc.assets[asset_of[r]]
         asset_km.append(asset_distance_km(p, tgt.lat, tgt.lon))
         first_k[r], last_k[r] = win.first_k, win.last_k
         first_tau[r], last_tau[r] = win.first_tau_s, win.last_tau_s
-        ew_k[r], ew_p[r] = zone_entries(zones, p, cname)
+        ew_k[r], ew_p[r] = zone_entries(zones, p, cname, k0)
 
-    asset_of = np.array([assets[c.asset] for c in compiled], np.int64)
-    raids = RaidAttributes(
-        threat_class=np.array([CLASS_INDEX[cat.threats[r.threat].threat_class] for r in raid_of], np.int64),
-        threat_type=np.array([type_index[r.threat] for r in raid_of], np.int64),
-        asset=asset_of, value=asset_value[asset_of],
-        cost_usd=np.array([cat.threats[r.threat].unit_cost_usd.value for r in raid_of], float),
-    )
+    raids = _raid_attributes(spec, raid_of, len(compiled), released, type_index, asset_of, asset_value)
     per_threat = raids.threat_arrays(layout.deal(np.array([r.count for r in sc.raids], np.int64)))
     engaging = engaging_units(first_tau, last_tau, fu.pk, fu.round_cost, raids.threat_type, raids.threat_class,
                               raids.value, doc.salvo, doc.engage, doc.max_round_cost, doc.cost_weight)
@@ -111,6 +130,9 @@ def compile_world(spec: ScenarioSpec) -> World:
         fu_rpl=fu.rounds_per_launcher, fu_round_cost=fu.round_cost, fu_interceptor=fu.interceptor,
         fu_layer=fu.layer, pk=fu.pk,
         type_class=np.array([CLASS_INDEX[cat.threats[t].threat_class] for t in threat_types], np.int64),
+        pk_row=np.concatenate([manoeuvre_pk_factor(p, cat.threats[r.threat].terminal_manoeuvre
+                                                   if i < len(compiled) else None)  # decoys do not evade
+                               for i, (r, p) in enumerate(zip(raid_of, paths))] or [np.ones(0)]),
         cls_salvo=doc.salvo, cls_max_eng=doc.max_eng, cls_max_eng_layer=doc.max_eng_layer, cls_look=doc.look_s,
         cls_engage=doc.engage,
         cls_maxcost=doc.max_round_cost, cls_hold=doc.hold, cls_cw=doc.cost_weight,
@@ -127,5 +149,5 @@ def compile_world(spec: ScenarioSpec) -> World:
         threat_cost_usd=raids.cost_usd[per_threat["thr_raid"]], raids=raids,
         interceptor_cost_usd=np.array([cat.interceptors[i].unit_cost_usd.value for i in interceptors], float),
         paths=paths, window_first_tau_s=first_tau, window_last_tau_s=last_tau, layout=layout,
-        lane_offset_km=np.array([c.offset_km for c in compiled], float),
+        lane_offset_km=np.array([compiled[i].offset_km for i in source], float),
     )

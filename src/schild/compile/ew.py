@@ -22,13 +22,15 @@ def ew_zones(spec: ScenarioSpec) -> list[tuple[float, float, float, dict[str, fl
     return zones
 
 
-def zone_entries(zones: list, p: Path, threat_class: str) -> tuple[np.ndarray, np.ndarray]:
-    """Per zone: the first sample (before impact) inside it (-1: never), and the defeat probability."""
+def zone_entries(zones: list, p: Path, threat_class: str, from_k: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Per zone: the first sample (before impact, from sample ``from_k`` on) inside it (-1: never), and the
+    defeat probability."""
     k = np.full(len(zones), -1, np.int64)
     prob = np.zeros(len(zones))
     for z, (zlat, zlon, radius_km, probs) in enumerate(zones):
         g = ground_distance_m(zlat, zlon, p.lat, p.lon)
         idx = np.flatnonzero(g[:-1] <= radius_km * 1000.0)
+        idx = idx[idx >= from_k]
         k[z] = int(idx[0]) if len(idx) else -1
         prob[z] = probs.get(threat_class, 0.0)
     return k, prob

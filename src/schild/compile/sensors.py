@@ -80,15 +80,17 @@ def _cover(sensor: SensorSite, p: Path, rcs_m2: float | None) -> tuple[np.ndarra
 
 
 def network_cover(sensors: list[SensorSite], p: Path, threat_class: str,
-                  rcs_m2: float | None = None) -> tuple[Detection, np.ndarray]:
+                  rcs_m2: float | None = None, from_k: int = 0) -> tuple[Detection, np.ndarray]:
     """The earliest sample (before impact) at which any sensor that detects this class sees the path, and
-    the samples at which some sensor sees it (where a unit engaging on remote tracks may intercept)."""
+    the samples at which some sensor sees it (where a unit engaging on remote tracks may intercept); none
+    before sample ``from_k`` (a decoy not yet released)."""
     best = (len(p.tau_s), -1, np.nan)
     seen = np.zeros(len(p.tau_s), np.bool_)
     for si, sensor in enumerate(sensors):
         if threat_class not in sensor.kind.detected_classes():
             continue
         ok, slant_km = _cover(sensor, p, rcs_m2)
+        ok[:from_k] = False
         seen |= ok
         k0 = first_true(ok[:-1])
         if 0 <= k0 < best[0]:

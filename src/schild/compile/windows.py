@@ -74,11 +74,12 @@ def _own_radar(fu: FireUnitArrays, f: int, p: Path, slant_km: np.ndarray, ground
 
 def _cue_and_cover(fu: FireUnitArrays, f: int, site, p: Path, slant_km: np.ndarray, az_deg: np.ndarray,
                    ground_m: np.ndarray, det: Detection, net_seen: np.ndarray,
-                   rcs_m2: float | None) -> tuple[int, np.ndarray]:
+                   rcs_m2: float | None, from_k: int) -> tuple[int, np.ndarray]:
     """The first sample the unit knows of the threat (-1: never) and where it may intercept it: inside its
     sector, and, with a fire-control radar of its own, where that radar tracks it (or any network sensor,
-    if it engages on remote tracks)."""
+    if it engages on remote tracks); nowhere before sample ``from_k``."""
     allowed = sector_mask(getattr(site, "sector", None), az_deg, ground_m)
+    allowed[:from_k] = False
     cue_k = det.k
     if np.isnan(fu.fc_height_m[f]):
         return cue_k, allowed
@@ -90,9 +91,10 @@ def _cue_and_cover(fu: FireUnitArrays, f: int, site, p: Path, slant_km: np.ndarr
 
 
 def raid_windows(spec_units: list, fu: FireUnitArrays, p: Path, t: int, det: Detection, net_seen: np.ndarray,
-                 rcs_m2: float | None) -> RaidWindows:
+                 rcs_m2: float | None, from_k: int = 0) -> RaidWindows:
     """Every unit's window on one raid's path (threat type ``t`` with cross-section ``rcs_m2``; ``net_seen``:
-    the samples some network sensor sees). Doctrine (which units may engage at all) is applied after, by
+    the samples some network sensor sees; ``from_k``: the first sample at which the threat exists, for a
+    released decoy). Doctrine (which units may engage at all) is applied after, by
     ``doctrine.engaging_units``, so that changed kill probabilities or doctrine need no new geometry."""
     K, F = len(p.tau_s), len(spec_units)
     icpt = np.full((K, F), -1, np.int32)
@@ -106,7 +108,7 @@ def raid_windows(spec_units: list, fu: FireUnitArrays, p: Path, t: int, det: Det
         az, g = bearing_and_distance(site.lat, site.lon, p.lat, p.lon)
         slant_km = np.hypot(g, p.alt_m) / 1000.0
         rng[:, f] = slant_km
-        cue_k, allowed = _cue_and_cover(fu, f, site, p, slant_km, az, g, det, net_seen, rcs_m2)
+        cue_k, allowed = _cue_and_cover(fu, f, site, p, slant_km, az, g, det, net_seen, rcs_m2, from_k)
         if cue_k < 0:
             continue
         icpt[:, f] = _intercept_column(p, slant_km, fu.env[f, t], fu.speed_mps[f], fu.react_s[f], cue_k, allowed)

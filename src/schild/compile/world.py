@@ -29,6 +29,8 @@ class WorldArrays(NamedTuple):
     thr_asset: np.ndarray
     thr_value: np.ndarray
     thr_rank: np.ndarray  # index of the threat within its scenario raid (its place in the launch order)
+    thr_parent: np.ndarray  # the missile that released this decoy (drawn before it), or -1: own launch
+    thr_result_class: np.ndarray  # class counted in results: decoy for a released decoy, else thr_class
     raid_lo: np.ndarray
     raid_hi: np.ndarray
     raid_even: np.ndarray
@@ -62,6 +64,7 @@ class WorldArrays(NamedTuple):
     fu_layer: np.ndarray  # (F,): layer index of each fire unit (``World.layer_names``)
     pk: np.ndarray  # (F, T): single-shot kill probability per fire unit and threat type
     type_class: np.ndarray  # (T,): class index of each threat type (the columns of pk)
+    pk_row: np.ndarray  # (path rows,): factor on pk of an intercept at each path sample (terminal manoeuvre)
     cls_salvo: np.ndarray
     cls_max_eng: np.ndarray  # engagements per threat, all layers together
     cls_max_eng_layer: np.ndarray  # engagements per threat by one layer's units
@@ -125,6 +128,11 @@ class World:
         return 2 + a.ew_k.shape[1] + int((a.cls_salvo * a.cls_max_eng).max())
 
     @property
+    def reentry_deg(self) -> np.ndarray:
+        """Per compiled raid: the descent angle at impact, degrees below the horizontal."""
+        return np.array([p.reentry_deg for p in self.paths], float)
+
+    @property
     def name(self) -> str:
         return self.spec.scenario.name
 
@@ -149,8 +157,9 @@ class World:
 
     def with_counts(self, counts: Sequence[int]) -> "World":
         """The same world with other numbers of threats per scenario raid, without recomputing any geometry:
-        each raid's threats are dealt to its targets and lanes as ``compile_world`` deals them. The lanes
-        stay those compiled (for a corridor, at most the compiled count's lanes)."""
+        each raid's threats are dealt to its targets and lanes as ``compile_world`` deals them, and released
+        decoys follow their missiles. The lanes stay those compiled (for a corridor, at most the compiled
+        count's lanes)."""
         counts_a = np.asarray(counts, np.int64)
         if counts_a.shape != (len(self.raid_ids),) or np.any(counts_a < 0):
             raise ValueError(f"need {len(self.raid_ids)} non-negative raid counts, got {list(counts)}")
@@ -164,17 +173,35 @@ class World:
 
 @dataclass(frozen=True)
 class RaidAttributes:
-    """Per-raid attributes that every threat of a raid shares (what the per-threat arrays repeat)."""
+    """Per compiled raid, the attributes that every threat of a raid shares (what the per-threat arrays
+    repeat). The lanes and targets of the scenario's raids come first; after them, one raid of released decoys
+    per compiled raid whose missiles release decoys (``parent``: the missiles' compiled raid, ``per_parent``:
+    decoys per missile)."""
 
-    threat_class: np.ndarray
+    threat_class: np.ndarray  # the class whose doctrine applies (a released decoy passes for its missile)
     threat_type: np.ndarray
     asset: np.ndarray
     value: np.ndarray
     cost_usd: np.ndarray
+    result_class: np.ndarray  # the class counted in results
+    parent: np.ndarray  # -1, or the raid of the missiles that release this raid's decoys
+    per_parent: np.ndarray  # decoys per missile (0 for a scenario raid)
 
     def threat_arrays(self, dealt: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """The per-threat engine arrays for threats dealt to compiled raids (``RaidLayout.deal``)."""
-        thr_raid = dealt["thr_raid"]
+        """The per-threat engine arrays for threats dealt to compiled raids (``RaidLayout.deal``), followed by
+        the released decoys: ``per_parent`` per missile of their parent raid, after every missile."""
+        raids, ranks, parents = [dealt["thr_raid"]], [dealt["thr_rank"]], [np.full(len(dealt["thr_raid"]), -1)]
+        raid_count = np.zeros(len(self.parent), np.int64)
+        raid_count[:len(dealt["raid_count"])] = dealt["raid_count"]
+        for r in np.flatnonzero(self.parent >= 0):
+            missiles = np.repeat(np.flatnonzero(dealt["thr_raid"] == self.parent[r]), self.per_parent[r])
+            raids.append(np.full(len(missiles), r, np.int64))
+            ranks.append(np.arange(len(missiles), dtype=np.int64))
+            parents.append(missiles)
+            raid_count[r] = len(missiles)
+        thr_raid = np.concatenate(raids).astype(np.int64)
         return dict(thr_raid=thr_raid, thr_class=self.threat_class[thr_raid], thr_type=self.threat_type[thr_raid],
-                    thr_asset=self.asset[thr_raid], thr_value=self.value[thr_raid], thr_rank=dealt["thr_rank"],
-                    raid_count=dealt["raid_count"])
+                    thr_asset=self.asset[thr_raid], thr_value=self.value[thr_raid],
+                    thr_rank=np.concatenate(ranks).astype(np.int64),
+                    thr_parent=np.concatenate(parents).astype(np.int64),
+                    thr_result_class=self.result_class[thr_raid], raid_count=raid_count)

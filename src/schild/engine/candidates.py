@@ -139,7 +139,8 @@ def _threat_candidates(W, T, S, C, j, t, n_cand):
         if S.busy[f] >= W.fu_chan[f] or S.ready[f] < salvo:
             T.blocked[j] = True
             continue
-        p_eng = 1.0 - (1.0 - W.pk[f, ty]) ** salvo
+        pk = W.pk[f, ty] * W.pk_row[W.path_off[r] + W.shot_icpt[row, f]]  # at its intercept point
+        p_eng = 1.0 - (1.0 - pk) ** salvo
         # threat evaluation: asset value, doubled as time to impact goes to zero
         urgency = 1.0 + URGENCY_S / (URGENCY_S + max(T.t_imp[j] - t, 0.0))
         score = W.thr_value[j] * p_eng * urgency - W.cls_cw[c] * salvo * W.fu_round_cost[f]

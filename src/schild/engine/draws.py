@@ -1,5 +1,7 @@
 """Each threat's random draws for one run: launch time, decoy recognition, EW defeat.
 
+A decoy released by a missile takes its missile's launch time (column 0 is then unused).
+
 Column 0 of a threat's uniforms is its launch, column 1 its recognition (decoys), columns 2 .. 2+Z-1
 its EW zones, then its shots in the order they are fired. When a debris rule is set (``W.debris_on``) one
 more column comes last: whether the debris of its kill damages the asset (``resolve``). It is drawn after
@@ -26,12 +28,14 @@ def draw_threats(W, U):
     for j in range(N):
         r = W.thr_raid[j]
         lo, hi = W.raid_lo[r], W.raid_hi[r]
-        if W.raid_even[r]:
+        if W.thr_parent[j] >= 0:  # a released decoy flies with its missile, drawn before it
+            launch[j] = launch[W.thr_parent[j]]
+        elif W.raid_even[r]:
             launch[j] = lo + (hi - lo) * (W.thr_rank[j] + 0.5) / W.raid_count[r]
         else:
             launch[j] = lo + (hi - lo) * U[j, 0]
         t_imp[j] = launch[j] + W.tau_imp[r]
-        if W.thr_class[j] == 1:
+        if W.thr_result_class[j] == 1:
             recognised[j] = U[j, 1] < W.decoy_disc
         for z in range(Z):
             k = W.ew_k[r, z]

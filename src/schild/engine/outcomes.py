@@ -15,7 +15,7 @@ def leak_and_count(W, T, S, t_last, rec, ev, out):
     t_end = t_last
     for j in range(len(W.thr_raid)):
         r = W.thr_raid[j]
-        c = W.thr_class[j]
+        c = W.thr_result_class[j]  # a released decoy counts as a decoy
         out.launched[c] += 1
         if T.status[j] == ST_ALIVE:
             if T.ew_t[j] < T.t_imp[j]:

@@ -27,7 +27,8 @@ def _count_kill_place(W, U, j, c, asset_km, out):
 def resolve_due(W, U, T, S, E, t, rec, ev, out):
     """Pop every queued event due by ``t``; True if a channel freed (a resource event).
 
-    A salvo kills if any of its rounds' uniforms is below the unit's P(kill); a missed threat is looked
+    A salvo kills if any of its rounds' uniforms is below the unit's P(kill) times the factor at the
+    intercept point (a terminal manoeuvre; 1 elsewhere); a missed threat is looked
     at again after the class's kill-assessment time. A threat EW defeated before the intercept is EW's.
     """
     shot_col = 2 + W.ew_k.shape[1]
@@ -55,8 +56,9 @@ def resolve_due(W, U, T, S, E, t, rec, ev, out):
             continue
         killed = False
         base = shot_col + T.n_shot[j] - E.shots[e]
+        pk = W.pk[f, W.thr_type[j]] * W.pk_row[W.path_off[r] + E.icpt_k[e]]
         for s in range(E.shots[e]):
-            if U[j, base + s] < W.pk[f, W.thr_type[j]]:
+            if U[j, base + s] < pk:
                 killed = True
         if killed:
             T.status[j] = ST_KILLED

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from pydantic_core import InitErrorDetails
 
 from ..geometry.steps import MAX_SPEED_MPS
-from .values import Sourced, SourcedValue
+from .values import Real, Sourced, SourcedValue, Whole
 
 THREAT_CLASSES: tuple[str, ...] = ("drone", "decoy", "cruise", "ballistic", "aeroballistic")
 ThreatClass = Literal["drone", "decoy", "cruise", "ballistic", "aeroballistic"]
@@ -21,6 +21,9 @@ ESCAPE_SPEED_MPS = MAX_SPEED_MPS
 """Earth's escape speed: anything faster leaves the Earth and is no air threat or interceptor."""
 MAX_UNIT_COUNT = 1_000_000
 """Most launchers, rounds or channels of a fire unit type; keeps magazines in exact 64-bit integers."""
+MAX_RELEASED_DECOYS = 100
+"""Most decoys one missile releases."""
+Trajectory = Literal["minimum_energy", "depressed"]
 
 
 def _num(x: float) -> str:
@@ -62,6 +65,39 @@ class _Entry(_Bounded):
     notes: str | None = None
 
 
+class TerminalManoeuvre(_Bounded):
+    """A missile that manoeuvres as it descends: an intercept below ``below_altitude_m`` after apogee has
+    its kill probability multiplied by ``pk_factor``."""
+
+    pk_factor: Sourced = Field(description="Factor on every round's pk there, 0 to 1.")
+    below_altitude_m: Sourced = Field(description="Altitude (above ground) below which it manoeuvres, > 0.")
+
+    BOUNDS: ClassVar[dict[str, tuple[float | None, float | None, bool]]] = {
+        "pk_factor": (0, 1, False), "below_altitude_m": (0, None, True),
+    }
+
+
+class ReleasedDecoys(BaseModel):
+    """Decoys each missile releases; they fly on along its path from the release point."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    count: Whole = Field(ge=1, le=MAX_RELEASED_DECOYS, description="Decoys per missile, 1 to 100.")
+    after: Literal["apogee"] | Real = Field(
+        default="apogee", description="Where they are released: 'apogee', or the share of the ground range "
+                                      "flown (more than 0 and below 1).")
+
+    @field_validator("after")
+    @classmethod
+    def _share(cls, v: object) -> object:
+        if not isinstance(v, str) and not 0.0 < float(v) < 1.0:
+            raise ValueError(f"after must be 'apogee' or a share of the ground range above 0 and below 1, got {v!r}")
+        return v
+
+
+_BALLISTIC_ONLY = ("trajectory", "boost_km", "terminal_manoeuvre", "released_decoys")
+
+
 class ThreatType(_Entry):
     """A kind of air threat: how it flies and what it costs the attacker."""
 
@@ -70,7 +106,13 @@ class ThreatType(_Entry):
     altitude_m: Sourced | None = Field(
         default=None, description="Cruise altitude (drone, decoy, cruise); ignored for ballistic.")
     apogee_m: Sourced | None = Field(
-        default=None, description="Apogee of the arc (ballistic, aeroballistic); default range/4.")
+        default=None, description="Apogee of the arc (ballistic, aeroballistic), for every range; default: "
+                                  "set by trajectory from the range flown.")
+    trajectory: Trajectory | None = Field(
+        default=None, description="Ballistic, aeroballistic without apogee_m: minimum_energy (apogee range/4, the "
+                                  "default) or depressed (range/8).")
+    boost_km: Sourced | None = Field(
+        default=None, description="Ground distance of the powered climb (ballistic, aeroballistic), km; default 0.")
     range_km: Sourced | None = Field(default=None, description="Maximum flight range, km.")
     terminal_dive_km: Sourced | None = Field(
         default=None, description="Ground distance of the final dive to the target, km.")
@@ -78,12 +120,29 @@ class ThreatType(_Entry):
     warhead_kg: Sourced | None = None
     rcs_m2: Sourced | None = Field(
         default=None, description="Radar cross-section, m^2 (> 0); scales radar ranges (see reference_rcs_m2).")
+    terminal_manoeuvre: TerminalManoeuvre | None = Field(
+        default=None, description="Ballistic, aeroballistic: pk factor of intercepts low in the descent.")
+    released_decoys: ReleasedDecoys | None = Field(
+        default=None, description="Ballistic, aeroballistic: decoys each missile releases on its path.")
 
     BOUNDS: ClassVar[dict[str, tuple[float | None, float | None, bool]]] = {
         "speed_mps": (0, ESCAPE_SPEED_MPS, True), "altitude_m": (0, None, False), "apogee_m": (0, None, True),
         "range_km": (0, None, True), "terminal_dive_km": (0, None, False), "unit_cost_usd": (0, None, False),
-        "warhead_kg": (0, None, False), "rcs_m2": (0, None, True),
+        "warhead_kg": (0, None, False), "rcs_m2": (0, None, True), "boost_km": (0, None, False),
     }
+
+    @field_validator(*_BALLISTIC_ONLY, mode="after")
+    @classmethod
+    def _ballistic_only(cls, v: Any, info: ValidationInfo) -> Any:
+        threat_class = info.data.get("threat_class")
+        if v is not None and threat_class is not None and threat_class not in ("ballistic", "aeroballistic"):
+            raise ValueError(f"{info.field_name} applies to ballistic and aeroballistic threats only, not to a "
+                             f"{threat_class}")
+        if info.field_name == "trajectory" and v is not None and info.data.get("apogee_m") is not None:
+            raise ValueError(f"apogee_m ({_num(info.data['apogee_m'].value)} m) fixes the apogee for every range; "
+                             f"trajectory sets it from the range flown: give one (apogee_m: null drops the "
+                             f"catalogue's)")
+        return v
 
     @model_validator(mode="after")
     def _needs_altitude(self) -> "ThreatType":

@@ -174,6 +174,10 @@ def _route_problem(threat: Any, threat_id: str, target_id: str, origin: Point, v
     if threat.range_km is not None and length_m / 1000.0 > threat.range_km.value:
         return (f"raid can never reach its target: {length_m / 1000.0:.0f} km {where} to {target_id!r} exceeds "
                 f"the {threat.range_km.value:.0f} km range of {threat_id!r}", field)
+    if threat.boost_km is not None and threat.boost_km.value * 1000.0 >= length_m / 2.0:
+        return (f"the powered climb of {threat_id!r} (boost_km {threat.boost_km.value:g}) must end before the "
+                f"apogee, half way along this raid's {length_m / 1000.0:.1f} km to {target_id!r}: launch farther "
+                f"away or give a shorter boost_km", field)
     lanes = raid_lanes(centre[0], centre[1:-1], [centre[-1]], [count], corridor_km)[0]
     longest = max(lanes, key=lambda lane: lane.length_m)
     if threat.range_km is not None and longest.length_m / 1000.0 > threat.range_km.value:
