@@ -186,3 +186,24 @@ def test_released_decoys_follow_their_missiles_in_with_counts():
     assert np.array_equal(np.bincount(world.arrays.thr_parent[7:]), np.full(7, 2))
     with pytest.raises(ValueError, match="need 1 non-negative raid counts"):
         world.with_counts([7, 14])
+
+
+def test_released_decoys_follow_each_lane_of_a_corridor():
+    text = _with_srbm("released_decoys: {count: 2, after: 0.9}",
+                      BALLISTIC_YAML.replace("count: 10,", "count: 12,")
+                      .replace("launch_window_s: [0, 0]", "launch_window_s: [0, 60], corridor_km: 4"))
+    world = _world(text)
+    a = world.arrays
+    lanes = 4  # ceil(4 km / 1 km)
+    assert len(a.raid_count) == 2 * lanes
+    decoys = np.flatnonzero(a.thr_parent >= 0)
+    assert len(decoys) == 24 and np.all(a.thr_parent[decoys] < decoys)
+    # each decoy flies the lane of its own missile
+    assert np.array_equal(world.raids.parent[a.thr_raid[decoys]], a.thr_raid[a.thr_parent[decoys]])
+    for r in range(lanes, 2 * lanes):
+        assert world.paths[r] is world.paths[world.raids.parent[r]]
+    scaled = world.with_counts([20])
+    parents = scaled.arrays.thr_parent[scaled.arrays.thr_parent >= 0]
+    assert scaled.n_threats == 60 and np.array_equal(np.bincount(parents), np.full(20, 2))
+    res = schild.simulate(world, runs=2, seed=0)
+    assert res.summary().set_index("figure")["mean"]["decoy.launched"] == 24
